@@ -1,0 +1,16 @@
+package dev.gangway.portal.hmiproxy;
+
+import dev.gangway.tunnel.LanTarget;
+import java.net.URI;
+
+/** Starts HMI sessions: each one gets its own origin, never reused. */
+public interface HmiSessions {
+
+    /**
+     * Creates an HMI session for a user who has been checked to have the right to open this HTTP service, and
+     * returns the URL to redirect the browser to (the session's origin, with a one-time entry token).
+     *
+     * @param tls whether the device's service speaks HTTPS (the agent side originates TLS later; now only http)
+     */
+    URI open(String account, String user, String deviceId, String serviceName, LanTarget target, boolean tls);
+}

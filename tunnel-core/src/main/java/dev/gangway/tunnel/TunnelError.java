@@ -1,0 +1,47 @@
+package dev.gangway.tunnel;
+
+/** Why the tunnel refused or ended something; the wire code goes in {@link TunnelProtocol#HEADER_ERROR} and GOAWAY debug data. */
+public enum TunnelError {
+    PROTOCOL(1, "protocol error"),
+    UNSUPPORTED_VERSION(2, "unsupported protocol version"),
+    UNKNOWN_DEVICE(3, "unknown device certificate"),
+    REVOKED(4, "certificate revoked"),
+    DUPLICATE_TUNNEL(5, "this certificate already holds a live tunnel"),
+    BAD_TICKET(6, "invalid ticket"),
+    TICKET_EXPIRED(7, "ticket expired"),
+    DEVICE_OFFLINE(8, "device offline"),
+    TARGET_NOT_ALLOWED(9, "target not allowed by the device's configuration"),
+    TARGET_UNREACHABLE(10, "target unreachable on the device's LAN"),
+    TOO_MANY_STREAMS(11, "too many streams on this tunnel"),
+    DRAINING(12, "relay is draining this tunnel"),
+    TIMEOUT(13, "timed out"),
+    INTERNAL(14, "internal error");
+
+    private final int code;
+    private final String description;
+
+    TunnelError(int code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The error for a wire code or name; {@link #PROTOCOL} when unknown. */
+    public static TunnelError fromWire(String nameOrCode) {
+        if (nameOrCode != null) {
+            for (TunnelError e : values()) {
+                if (e.name().equals(nameOrCode) || String.valueOf(e.code).equals(nameOrCode)) {
+                    return e;
+                }
+            }
+        }
+        return PROTOCOL;
+    }
+}

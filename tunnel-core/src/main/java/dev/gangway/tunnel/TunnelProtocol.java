@@ -1,0 +1,39 @@
+package dev.gangway.tunnel;
+
+/**
+ * The fixed wire vocabulary of the Gangway tunnel.
+ *
+ * <p>A device agent dials the relay over TCP and TLS 1.3 with ALPN {@link #ALPN_DEVICE_TUNNEL}; after the
+ * handshake the roles are reversed: the relay speaks the HTTP/2 <em>client</em> role on the connection the
+ * agent opened, and every user connection to a LAN target is one HTTP/2 {@code CONNECT} stream whose
+ * {@code :authority} is the LAN target ({@code host:port}). A portal or client that wants a stream dials the
+ * relay with ALPN {@link #ALPN_STREAM_CLIENT} and is an ordinary HTTP/2 client: it sends {@code CONNECT}
+ * with the signed ticket in {@link #HEADER_TICKET}; the relay splices that stream to a new stream on the
+ * device's tunnel.
+ */
+public final class TunnelProtocol {
+
+    /** ALPN protocol id for a device agent's tunnel; the version is part of the id. */
+    public static final String ALPN_DEVICE_TUNNEL = "gangway-tunnel/1";
+
+    /** ALPN protocol id for a portal or client asking the relay for streams. */
+    public static final String ALPN_STREAM_CLIENT = "gangway-stream/1";
+
+    /** Protocol version carried in {@link #HEADER_VERSION} on every request. */
+    public static final int VERSION = 1;
+
+    /** Request header: the protocol version of the sender. */
+    public static final String HEADER_VERSION = "gangway-version";
+
+    /** Request header on stream-client {@code CONNECT}s: the signed stream ticket. */
+    public static final String HEADER_TICKET = "gangway-ticket";
+
+    /** Response header: a {@link TunnelError} name explaining a refusal. */
+    public static final String HEADER_ERROR = "gangway-error";
+
+    /** Path of the agent-information request the relay sends after a tunnel comes up ({@code GET}). */
+    public static final String PATH_AGENT_INFO = "/gangway/v1/agent-info";
+
+    private TunnelProtocol() {
+    }
+}
