@@ -1,11 +1,40 @@
 package dev.gangway.tunnel;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's side of a device tunnel: dials the relay, serves {@code CONNECT} streams to allowed LAN targets,
@@ -13,11 +42,34 @@ import java.util.function.Supplier;
  *
  * <h2>States</h2> {@code INITIAL → CONNECTING → CONNECTED → (DRAINING) → BACKOFF → CONNECTING ...}, and
  * {@code CLOSED} after {@link #close()}; transitions are checked.
+ *
+ * <h2>When each state is entered</h2> {@code CONNECTING} before the {@link RelayLocator} is asked;
+ * {@code CONNECTED} when the relay admitted the tunnel (it sends its agent-info request only after
+ * authorizing the certificate); {@code DRAINING} on a GOAWAY that asks the agent to go elsewhere (relay drain
+ * or shutdown): the old connection keeps its live streams and a new one is dialled at once; {@code BACKOFF}
+ * after any failure or loss (a refusal such as {@link TunnelError#REVOKED} is logged and kept in
+ * {@link #lastError()}). The backoff resets once a tunnel is admitted.
+ *
+ * <h2>Threading</h2> The state listener is called on the thread that made the change (an event loop or the
+ * connector thread); it must return quickly. The {@link RelayLocator} runs on a connector thread of its own
+ * and may block (an HTTP call to the access server).
  */
 public final class TunnelClient implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
+    /** How long the relay may take to admit a connected tunnel (authorization, duplicate check). */
+    private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(30);
+
     /** Connection state. */
     public enum State { INITIAL, CONNECTING, CONNECTED, DRAINING, BACKOFF, CLOSED }
+
+    private static final Map<State, Set<State>> TRANSITIONS = Map.of(
+            State.INITIAL, EnumSet.of(State.CONNECTING, State.CLOSED),
+            State.CONNECTING, EnumSet.of(State.CONNECTED, State.BACKOFF, State.CLOSED),
+            State.CONNECTED, EnumSet.of(State.DRAINING, State.BACKOFF, State.CLOSED),
+            State.DRAINING, EnumSet.of(State.CONNECTING, State.BACKOFF, State.CLOSED),
+            State.BACKOFF, EnumSet.of(State.CONNECTING, State.CLOSED),
+            State.CLOSED, EnumSet.noneOf(State.class));
 
     /** Where the relay is; asked before every connection attempt (the access server may move the device). */
     @FunctionalInterface
@@ -25,7 +77,30 @@ public final class TunnelClient implements AutoCloseable {
         InetSocketAddress locate() throws Exception;
     }
 
-    private TunnelClient() {
+    private final Builder config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ExecutorService connector;
+    private final Backoff backoff;
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private State state = State.INITIAL;
+    private Instant stateSince;
+    private volatile TunnelError lastError;
+    /** The connection that drives the state; older (draining) ones only finish their streams. */
+    private Channel current;
+    private ScheduledFuture<?> retry;
+
+    private TunnelClient(Builder config) {
+        this.config = config;
+        this.ownsGroup = config.group == null;
+        this.group = ownsGroup ? Transport.newGroup(1, "gangway-tunnel") : config.group;
+        this.connector = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gangway-tunnel-connector");
+            t.setDaemon(true);
+            return t;
+        });
+        this.backoff = new Backoff(config.backoffMin, config.backoffMax, new java.util.Random());
+        this.stateSince = config.clock.instant();
     }
 
     public static Builder builder() {
@@ -34,64 +109,371 @@ public final class TunnelClient implements AutoCloseable {
 
     /** Starts connecting in the background. */
     public void start() {
-        throw new UnsupportedOperationException("TODO");
+        synchronized (this) {
+            moveTo(State.CONNECTING);
+        }
+        connector.execute(this::attempt);
     }
 
-    public State state() {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized State state() {
+        return state;
+    }
+
+    /** Since when the client is in its current state (by the injected clock). */
+    public synchronized Instant stateSince() {
+        return stateSince;
+    }
+
+    /** The last refusal or failure the relay named (e.g. {@link TunnelError#REVOKED}), or null. */
+    public TunnelError lastError() {
+        return lastError;
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            moveTo(State.CLOSED);
+            if (retry != null) {
+                retry.cancel(false);
+            }
+        }
+        for (Channel channel : connections) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        connector.shutdownNow();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Checked transition; call with the monitor held. */
+    private void moveTo(State next) {
+        if (!TRANSITIONS.get(state).contains(next)) {
+            throw new IllegalStateException("tunnel client cannot go from " + state + " to " + next);
+        }
+        log.debug("tunnel {} -> {}", state, next);
+        state = next;
+        stateSince = config.clock.instant();
+        try {
+            config.stateListener.accept(next);
+        } catch (RuntimeException e) {
+            log.warn("state listener failed", e);
+        }
+    }
+
+    /** Runs on the connector thread: ask where the relay is, then dial. */
+    private void attempt() {
+        InetSocketAddress relay;
+        try {
+            relay = Objects.requireNonNull(config.locator.locate(), "relay locator returned no address");
+        } catch (Exception e) {
+            log.warn("cannot find the relay: {}", RelayConnection.brief(e));
+            lost(null, "relay locator failed");
+            return;
+        }
+        synchronized (this) {
+            if (state != State.CONNECTING) {
+                return;
+            }
+        }
+        log.info("connecting to relay {}", relay);
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(Transport.socketChannel(group))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, H2.CONNECTION_WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler tls = config.sslContext.newHandler(ch.alloc(), relay.getHostString(), relay.getPort());
+                        tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
+                        ch.pipeline().addLast("tls", tls);
+                        ch.pipeline().addLast("alpn", new Alpn(ch));
+                    }
+                })
+                .connect(relay);
+        Channel channel = connecting.channel();
+        synchronized (this) {
+            if (state != State.CONNECTING) {
+                channel.close();
+                return;
+            }
+            current = channel;
+            connections.add(channel);
+        }
+        channel.closeFuture().addListener(f -> {
+            connections.remove(channel);
+            lost(channel, "connection closed");
+        });
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                log.info("cannot connect to relay {}: {}", relay, RelayConnection.brief(f.cause()));
+            }
+        });
+        channel.eventLoop().schedule(() -> {
+            synchronized (this) {
+                if (current == channel && state == State.CONNECTING) {
+                    log.warn("relay {} did not admit the tunnel within {} s", relay, ADMISSION_TIMEOUT.toSeconds());
+                    channel.close();
+                }
+            }
+        }, ADMISSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The relay asked for agent info: it has admitted this tunnel. */
+    private void admitted(Channel channel) {
+        synchronized (this) {
+            if (current != channel || state != State.CONNECTING) {
+                return;
+            }
+            backoff.reset();
+            lastError = null;
+            moveTo(State.CONNECTED);
+        }
+        log.info("tunnel to relay {} is up", channel.remoteAddress());
+    }
+
+    private void goAway(Channel channel, TunnelError reason) {
+        if (reason == null || reason == TunnelError.DRAINING) {
+            synchronized (this) {
+                if (current != channel || state != State.CONNECTED) {
+                    return;
+                }
+                log.info("relay {} asked this agent to reconnect (drain)", channel.remoteAddress());
+                moveTo(State.DRAINING);
+                current = null;
+                moveTo(State.CONNECTING);
+            }
+            connector.execute(this::attempt);
+            return;
+        }
+        lastError = reason;
+        log.warn("relay {} refused or ended the tunnel: {}", channel.remoteAddress(), reason.description());
+    }
+
+    /** A connection ended or an attempt failed: back off and try again, unless it was not the current one. */
+    private void lost(Channel channel, String why) {
+        synchronized (this) {
+            if (channel != current || (state != State.CONNECTING && state != State.CONNECTED)) {
+                return;
+            }
+            current = null;
+            moveTo(State.BACKOFF);
+            Duration delay = backoff.next();
+            log.info("tunnel {}; retrying in {} ms", why, delay.toMillis());
+            retry = group.next().schedule(() -> {
+                synchronized (this) {
+                    if (state != State.BACKOFF) {
+                        return;
+                    }
+                    moveTo(State.CONNECTING);
+                }
+                connector.execute(this::attempt);
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Sets up HTTP/2 (agent = server) once TLS agreed on {@link TunnelProtocol#ALPN_DEVICE_TUNNEL}. */
+    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+        private final Channel channel;
+        private boolean reported;
+
+        Alpn(Channel channel) {
+            super("");
+            this.channel = channel;
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (!TunnelProtocol.ALPN_DEVICE_TUNNEL.equals(protocol)) {
+                log.warn("relay {} does not speak {}; closing", channel.remoteAddress(), TunnelProtocol.ALPN_DEVICE_TUNNEL);
+                lastError = TunnelError.UNSUPPORTED_VERSION;
+                ctx.close();
+                return;
+            }
+            AgentStreamHandler.Context streams = new AgentStreamHandler.Context(config.policy, config.agentInfo,
+                    config.connectTimeout, connector, () -> admitted(channel));
+            ChannelPipeline p = ctx.pipeline();
+            p.addLast("h2", H2.codec(true, config.maxStreams));
+            p.addLast("h2-window", new H2.ConnectionWindow());
+            p.addLast("keepalive", new Keepalive(config.keepaliveInterval, config.keepaliveTimeout,
+                    reason -> log.warn("relay {} is not answering: {}", channel.remoteAddress(), reason)));
+            p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel stream) {
+                    stream.config().setAutoRead(false);
+                    stream.pipeline().addLast("request", new AgentStreamHandler(streams));
+                }
+            }));
+            p.addLast("events", new Events(channel));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent event && !event.isSuccess()) {
+                handshakeFailure(ctx, event.cause());
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            report(ctx, "TLS with relay " + channel.remoteAddress() + " failed: " + RelayConnection.brief(cause));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            report(ctx, "connection to relay " + channel.remoteAddress() + " failed: " + RelayConnection.brief(cause));
+        }
+
+        private void report(ChannelHandlerContext ctx, String message) {
+            if (!reported) {
+                reported = true;
+                log.warn(message);
+            }
+            ctx.close();
+        }
+    }
+
+    /** Last handler of the tunnel: GOAWAY from the relay, errors. */
+    private final class Events extends ChannelInboundHandlerAdapter {
+        private final Channel channel;
+
+        Events(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2GoAwayFrame frame) {
+                goAway(channel, H2.reasonOf(frame));
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.info("tunnel to relay {} failed: {}", channel.remoteAddress(), RelayConnection.brief(cause));
+            H2.closeUnlessCodecHandles(ctx, cause);
+        }
     }
 
     /** Builder of a {@link TunnelClient}. */
     public static final class Builder {
+        private RelayLocator locator;
+        private SslContext sslContext;
+        private TargetPolicy policy;
+        private Supplier<String> agentInfo = () -> "{}";
+        private Duration keepaliveInterval = Duration.ofSeconds(25);
+        private Duration keepaliveTimeout = Duration.ofSeconds(10);
+        private Duration backoffMin = Duration.ofSeconds(1);
+        private Duration backoffMax = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private Consumer<State> stateListener = s -> { };
+        private EventLoopGroup group;
+        private int maxStreams = H2.DEFAULT_MAX_STREAMS_PER_TUNNEL;
+
         private Builder() {
         }
 
         public Builder relayLocator(RelayLocator locator) {
+            this.locator = Objects.requireNonNull(locator, "relayLocator");
             return this;
         }
 
         public Builder sslContext(SslContext context) {
+            this.sslContext = Objects.requireNonNull(context, "sslContext");
             return this;
         }
 
         /** The agent's allowlist; every stream's target passes it or is refused and logged. */
         public Builder targetPolicy(TargetPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "targetPolicy");
             return this;
         }
 
         /** JSON text answered to the relay's {@link TunnelProtocol#PATH_AGENT_INFO} request. */
         public Builder agentInfo(Supplier<String> agentInfo) {
+            this.agentInfo = Objects.requireNonNull(agentInfo, "agentInfo");
             return this;
         }
 
         public Builder keepalive(Duration interval, Duration timeout) {
+            this.keepaliveInterval = positive(interval, "keepalive interval");
+            this.keepaliveTimeout = positive(timeout, "keepalive timeout");
             return this;
         }
 
         public Builder backoff(Duration min, Duration max) {
+            positive(min, "minimum backoff");
+            positive(max, "maximum backoff");
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("maximum backoff " + max + " is below the minimum " + min);
+            }
+            this.backoffMin = min;
+            this.backoffMax = max;
             return this;
         }
 
         public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
             return this;
         }
 
         public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** Told of every state change (for logs and a status output). */
         public Builder stateListener(Consumer<State> listener) {
+            this.stateListener = Objects.requireNonNull(listener, "stateListener");
+            return this;
+        }
+
+        /**
+         * Runs the tunnel and its LAN connections on this group instead of a one-thread group of its own; the
+         * client does not shut it down.
+         */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = Objects.requireNonNull(group, "eventLoopGroup");
+            return this;
+        }
+
+        /** Most streams the relay may have open on this tunnel at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+        public Builder maxStreams(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreams must be at least 1, was " + max);
+            }
+            this.maxStreams = max;
             return this;
         }
 
         public TunnelClient build() {
-            throw new UnsupportedOperationException("TODO");
+            if (locator == null) {
+                throw new IllegalStateException("tunnel client needs a relayLocator");
+            }
+            if (sslContext == null || !sslContext.isClient()) {
+                throw new IllegalStateException("tunnel client needs a client sslContext (TunnelTls.forAgent)");
+            }
+            if (policy == null) {
+                throw new IllegalStateException("tunnel client needs a targetPolicy");
+            }
+            return new TunnelClient(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
         }
     }
 }

@@ -1,0 +1,38 @@
+package dev.gangway.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated configuration of {@code run}.
+ *
+ * @param identity directory written by {@code register}
+ * @param portal overrides the portal address saved at registration
+ * @param keepalive how long the tunnel may be idle before a PING
+ * @param backoffMin first reconnect delay
+ * @param backoffMax longest reconnect delay
+ * @param services the only LAN targets the tunnel may reach
+ */
+public record AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
+        Duration backoffMax, List<ServiceConfig> services) {
+
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(25);
+    public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
+
+    public AgentConfig {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(portal, "portal");
+        Objects.requireNonNull(keepalive, "keepalive");
+        Objects.requireNonNull(backoffMin, "backoffMin");
+        Objects.requireNonNull(backoffMax, "backoffMax");
+        if (backoffMin.compareTo(backoffMax) > 0) {
+            throw new IllegalArgumentException("backoffMin is longer than backoffMax");
+        }
+        services = List.copyOf(services);
+    }
+}

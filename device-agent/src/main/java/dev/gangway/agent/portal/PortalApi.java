@@ -1,0 +1,273 @@
+package dev.gangway.agent.portal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Calls the portal's agent API. Redirects are followed only to the same host, only 307/308 (they keep the
+ * method and body), and never from https to http: the activation key must not travel anywhere else.
+ */
+public final class PortalApi {
+
+    static final String REGISTER_PATH = "/api/agent/v1/register";
+    static final String RELAY_PATH = "/api/agent/v1/relay";
+    private static final int MAX_REDIRECTS = 3;
+    private static final int MAX_BODY = 1 << 20;
+    private static final int MAX_ERROR_SENTENCE = 300;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final URI base;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final String userAgent;
+
+    public PortalApi(URI base, Duration connectTimeout, Duration requestTimeout, String agentVersion) {
+        this.base = base;
+        this.requestTimeout = requestTimeout;
+        this.userAgent = "gangway-agent/" + agentVersion;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /**
+     * Parses a portal address given by a user: http(s), a host, no query; a trailing slash is dropped.
+     *
+     * @throws IllegalArgumentException with a message naming the problem
+     */
+    public static URI parseBase(String text) {
+        String example = "an http(s) URL like http://portal.example:8080";
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not " + example);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + text + "' is not " + example);
+        }
+        String s = uri.toString();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return URI.create(s);
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** {@code POST /api/agent/v1/register}; the activation key goes in the body only, never in a log. */
+    public Registration register(String activationKey, String csrPem, String serial, String agentVersion)
+            throws PortalException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("activationKey", activationKey);
+        body.put("csr", csrPem);
+        body.put("serial", serial);
+        body.put("agentVersion", agentVersion);
+        byte[] json = JSON.writeValueAsBytes(body);
+        Answer answer = send(uri(REGISTER_PATH), () -> HttpRequest.BodyPublishers.ofByteArray(json));
+        if (answer.status != 200 && answer.status != 201) {
+            throw refusal(answer);
+        }
+        JsonNode node = parse(answer);
+        return new Registration(required(node, "deviceId"), required(node, "deviceName"),
+                required(node, "certificate"), required(node, "caCertificate"), required(node, "relayHost"),
+                port(node, "relayPort"));
+    }
+
+    /** {@code GET /api/agent/v1/relay?device=<id>}: which relay this device should dial now. */
+    public RelayAddress relay(String deviceId) throws PortalException {
+        Answer answer = send(uri(RELAY_PATH + "?device=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)), null);
+        if (answer.status != 200) {
+            throw refusal(answer);
+        }
+        JsonNode node = parse(answer);
+        return new RelayAddress(required(node, "relayHost"), port(node, "relayPort"));
+    }
+
+    private URI uri(String pathAndQuery) {
+        return URI.create(base + pathAndQuery);
+    }
+
+    private record Answer(int status, URI uri, String contentType, byte[] body) {
+    }
+
+    private Answer send(URI target, Supplier<HttpRequest.BodyPublisher> body) throws PortalException {
+        URI uri = target;
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/json")
+                    .header("User-Agent", userAgent);
+            if (body == null) {
+                request.GET();
+            } else {
+                request.header("Content-Type", "application/json").POST(body.get());
+            }
+            HttpResponse<InputStream> response;
+            byte[] bytes;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = response.body()) {
+                    bytes = in.readNBytes(MAX_BODY + 1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PortalException(PortalException.Kind.UNREACHABLE, "interrupted while asking the portal");
+            } catch (IOException e) {
+                throw unreachable(uri, e);
+            }
+            if (bytes.length > MAX_BODY) {
+                throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's answer is larger than 1 MiB");
+            }
+            int status = response.statusCode();
+            if ((status == 307 || status == 308) && hop < MAX_REDIRECTS) {
+                Optional<URI> next = response.headers().firstValue("Location").map(l -> resolve(response.uri(), l));
+                if (next.isPresent() && sameHostNoDowngrade(response.uri(), next.get())) {
+                    uri = next.get();
+                    continue;
+                }
+            }
+            if (status >= 300 && status < 400) {
+                String location = response.headers().firstValue("Location").orElse("elsewhere");
+                throw new PortalException(PortalException.Kind.REFUSED, "the portal redirects to "
+                        + clean(location) + "; if that is the portal, use its address with --portal");
+            }
+            return new Answer(status, response.uri(),
+                    response.headers().firstValue("Content-Type").orElse(""), bytes);
+        }
+    }
+
+    private static URI resolve(URI from, String location) {
+        try {
+            return from.resolve(new URI(location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return from;
+        }
+    }
+
+    private static boolean sameHostNoDowngrade(URI from, URI to) {
+        if (to.getHost() == null || !to.getHost().equalsIgnoreCase(from.getHost())) {
+            return false;
+        }
+        String toScheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        return toScheme.equals("https") || (toScheme.equals("http") && "http".equalsIgnoreCase(from.getScheme()));
+    }
+
+    private PortalException unreachable(URI uri, IOException e) {
+        String why;
+        if (e instanceof HttpConnectTimeoutException) {
+            why = "no connection within the timeout";
+        } else if (e instanceof HttpTimeoutException) {
+            why = "no answer within " + requestTimeout.toSeconds() + " s";
+        } else if (e instanceof ConnectException && e.getCause() instanceof UnresolvedAddressException
+                || e instanceof UnknownHostException || e.getCause() instanceof UnresolvedAddressException) {
+            why = "unknown host " + uri.getHost();
+        } else if (e instanceof ConnectException) {
+            why = "connection refused";
+        } else if (e instanceof SSLException) {
+            why = "TLS failed (" + clean(String.valueOf(e.getMessage())) + ")";
+        } else {
+            why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + clean(e.getMessage()) + ")");
+        }
+        return new PortalException(PortalException.Kind.UNREACHABLE,
+                "cannot reach the portal at " + base + ": " + why, e);
+    }
+
+    /** The portal's {@code {"error": "..."}} sentence, or a description of the status. */
+    private static PortalException refusal(Answer answer) {
+        Optional<String> sentence = errorSentence(answer.body);
+        if (sentence.isPresent()) {
+            return new PortalException(PortalException.Kind.REFUSED, sentence.get());
+        }
+        if (answer.status == 502 || answer.status == 503 || answer.status == 504) {
+            return new PortalException(PortalException.Kind.UNREACHABLE,
+                    "the portal is not available (HTTP " + answer.status + "); try again later");
+        }
+        if (answer.status == 404) {
+            return new PortalException(PortalException.Kind.REFUSED, "HTTP 404 for " + answer.uri.getPath()
+                    + "; check that the address is the portal's (e.g. http://portal.example:8080)");
+        }
+        return new PortalException(PortalException.Kind.REFUSED, "the portal answered HTTP " + answer.status
+                + " without an explanation");
+    }
+
+    static Optional<String> errorSentence(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode error = node == null ? null : node.get("error");
+            if (error != null && error.isString() && !error.stringValue().isBlank()) {
+                return Optional.of(clean(error.stringValue()));
+            }
+        } catch (JacksonException e) {
+            // not JSON: the caller describes the status instead
+        }
+        return Optional.empty();
+    }
+
+    private static JsonNode parse(Answer answer) throws PortalException {
+        try {
+            JsonNode node = JSON.readTree(answer.body);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (JacksonException e) {
+            // reported below
+        }
+        throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's answer is not a JSON object");
+    }
+
+    private static String required(JsonNode node, String field) throws PortalException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isValueNode() || value.asString().isBlank()) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's answer has no '" + field + "'");
+        }
+        return value.asString();
+    }
+
+    private static int port(JsonNode node, String field) throws PortalException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > 65535) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's answer has no valid '" + field + "'");
+        }
+        return value.asInt();
+    }
+
+    /** Drops control and bidi characters and caps the length: the text comes from the network and goes to a terminal. */
+    static String clean(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(cp -> {
+            boolean control = Character.isISOControl(cp) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+            out.appendCodePoint(control ? ' ' : cp);
+        });
+        String s = out.toString().strip();
+        return s.length() > MAX_ERROR_SENTENCE ? s.substring(0, MAX_ERROR_SENTENCE) + "…" : s;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.gangway.agent.register;
+
+import dev.gangway.agent.identity.DeviceCredentials;
+import dev.gangway.agent.identity.DeviceRecord;
+import dev.gangway.agent.identity.IdentityException;
+import dev.gangway.agent.identity.IdentityStore;
+import dev.gangway.agent.identity.Pem;
+import dev.gangway.agent.portal.PortalApi;
+import dev.gangway.agent.portal.PortalException;
+import dev.gangway.agent.portal.Registration;
+import dev.gangway.agent.process.AgentVersion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code register}: commissions this device with a one-time activation key. The private key is generated here
+ * and never leaves the device; only a CSR is sent.
+ */
+@Command(name = "register", mixinStandardHelpOptions = true,
+        description = {"Registers this device with the portal using a one-time activation key.",
+            "Generates the device's key here (it never leaves the device), sends a certificate request and saves "
+                + "the certificate in the identity directory (owner-only files)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:registered", "2:the portal refused (its reason is printed), bad arguments, or an identity exists",
+            "3:the portal cannot be reached", "1:unexpected failure (e.g. the identity cannot be written)"})
+public final class RegisterCommand implements Callable<Integer> {
+
+    static final int REFUSED = 2;
+    static final int UNREACHABLE = 3;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--portal", required = true, paramLabel = "URL",
+            description = "The portal's address, e.g. http://portal.example:8080")
+    private String portal;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY",
+            description = "The activation key shown by the portal's 'Add device' page (works once)")
+    private String activationKey;
+
+    @Option(names = "--identity", paramLabel = "DIR", defaultValue = "./gangway-agent-identity",
+            description = "Where to save the identity (default: ${DEFAULT-VALUE})")
+    private Path identity;
+
+    @Option(names = "--serial", paramLabel = "SERIAL",
+            description = "This machine's serial (default: derived from /etc/machine-id, else generated once)")
+    private String serial;
+
+    @Option(names = "--force", description = "Replace an existing identity in DIR (its certificate stops working)")
+    private boolean force;
+
+    private Path machineIdFile = Path.of("/etc/machine-id");
+    private Clock clock = Clock.systemUTC();
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        URI portalUri;
+        try {
+            portalUri = PortalApi.parseBase(portal);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--portal: " + e.getMessage());
+        }
+        if (serial != null && !DeviceSerial.VALID.matcher(serial).matches()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--serial: '" + serial + "' must be 1-64 letters, digits, '.', '_', ':' or '-'");
+        }
+        if (activationKey.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--key: the activation key is empty");
+        }
+        if (portalUri.getScheme().equals("http") && !isLoopback(portalUri.getHost())) {
+            err.println("warning: " + portalUri + " is plain http: the activation key and certificate travel unencrypted");
+        }
+        IdentityStore store = new IdentityStore(identity);
+        try (IdentityStore.Staging staging = store.prepare(force)) {
+            DeviceSerial.Choice chosen = DeviceSerial.choose(Optional.ofNullable(serial),
+                    store.readRecord().map(DeviceRecord::serial), machineIdFile);
+            KeyPair keys = DeviceKeys.generate();
+            String csr = DeviceKeys.csrPem(DeviceKeys.csr(keys, chosen.serial()));
+            PortalApi api = new PortalApi(portalUri, connectTimeout, requestTimeout, AgentVersion.get());
+            Registration answer = api.register(activationKey, csr, chosen.serial(), AgentVersion.get());
+            DeviceCredentials credentials = credentials(keys, answer, portalUri, chosen.serial());
+            staging.commit(credentials);
+            out.println("Registered device " + answer.deviceName() + " (" + answer.deviceId() + ")");
+            out.println("Identity saved in " + store.directory() + " (serial " + chosen.serial() + ", from "
+                    + chosen.source() + "); relay " + answer.relayHost() + ":" + answer.relayPort() + ".");
+            out.flush();
+            return 0;
+        } catch (PortalException e) {
+            if (e.kind() == PortalException.Kind.UNREACHABLE) {
+                err.println(e.getMessage() + " — is the portal running and the address right? Nothing was saved.");
+                return UNREACHABLE;
+            }
+            err.println("registration failed: " + e.getMessage());
+            return REFUSED;
+        } catch (IdentityException e) {
+            err.println("registration not started: " + e.getMessage());
+            return REFUSED;
+        } catch (IOException e) {
+            err.println("cannot write the identity in " + store.directory() + ": " + e.getMessage());
+            return 1;
+        } catch (GeneralSecurityException e) {
+            err.println("cannot create the device key: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Checks that the certificate is for our key and issued by the CA before anything is saved. */
+    private DeviceCredentials credentials(KeyPair keys, Registration answer, URI portalUri, String serialUsed)
+            throws PortalException {
+        X509Certificate certificate;
+        List<X509Certificate> cas;
+        try {
+            certificate = Pem.certificate(answer.certificatePem());
+            cas = Pem.certificates(answer.caCertificatePem());
+        } catch (GeneralSecurityException e) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's certificate is not readable PEM");
+        }
+        if (!Arrays.equals(certificate.getPublicKey().getEncoded(), keys.getPublic().getEncoded())) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER,
+                    "the portal's certificate is not for this device's key; nothing was saved");
+        }
+        boolean issued = cas.stream().anyMatch(ca -> {
+            try {
+                certificate.verify(ca.getPublicKey());
+                return true;
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        });
+        if (!issued) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER,
+                    "the portal's certificate is not signed by its CA certificate; nothing was saved");
+        }
+        DeviceRecord record = new DeviceRecord(answer.deviceId(), answer.deviceName(), portalUri.toString(),
+                answer.relayHost(), answer.relayPort(), serialUsed, Instant.now(clock).toString());
+        return new DeviceCredentials(keys.getPrivate(), certificate, cas, record);
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1");
+    }
+
+    /** For tests: where the machine id is read from and the HTTP timeouts. */
+    RegisterCommand machineIdFile(Path file) {
+        this.machineIdFile = file;
+        return this;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gangway.portal.device;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A machine's device agent as the portal knows it: created by a user, then registered with an activation key. */
+@Entity
+@Table(name = "device")
+public class Device {
+
+    /** Upper bound for the stored services JSON. */
+    static final int MAX_SERVICES_JSON = 20000;
+
+    @Id
+    @Column(length = 36)
+    private String id;
+
+    @Column(name = "account_id", nullable = false, length = 36)
+    private String accountId;
+
+    @Column(nullable = false, length = 100)
+    private String name;
+
+    /** The machine's serial as the agent reported it at registration; null until registered. */
+    @Column(length = 64)
+    private String serial;
+
+    @Column(name = "agent_version", length = 64)
+    private String agentVersion;
+
+    @Column(length = 255)
+    private String hostname;
+
+    /** The services of the agent's last agent-info answer, as JSON, so the device page lists them offline too. */
+    @Column(name = "services_json", length = MAX_SERVICES_JSON)
+    private String servicesJson;
+
+    /** Which relay the device dials; null means the embedded one. */
+    @Column(name = "relay_id", length = 64)
+    private String relayId;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "registered_at")
+    private Instant registeredAt;
+
+    @Column(name = "last_seen_at")
+    private Instant lastSeenAt;
+
+    protected Device() {
+    }
+
+    Device(String accountId, String name, Instant createdAt) {
+        this.id = UUID.randomUUID().toString();
+        this.accountId = accountId;
+        this.name = name;
+        this.createdAt = createdAt;
+    }
+
+    void registered(String serial, String agentVersion, Instant at) {
+        this.serial = serial;
+        this.agentVersion = agentVersion;
+        this.registeredAt = at;
+    }
+
+    void seen(Instant at) {
+        this.lastSeenAt = at;
+    }
+
+    void agentInfo(String agentVersion, String hostname, String servicesJson) {
+        if (agentVersion != null) {
+            this.agentVersion = agentVersion;
+        }
+        this.hostname = hostname;
+        this.servicesJson = servicesJson;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getAccountId() {
+        return accountId;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getSerial() {
+        return serial;
+    }
+
+    public String getAgentVersion() {
+        return agentVersion;
+    }
+
+    public String getHostname() {
+        return hostname;
+    }
+
+    String getServicesJson() {
+        return servicesJson;
+    }
+
+    public String getRelayId() {
+        return relayId;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getRegisteredAt() {
+        return registeredAt;
+    }
+
+    public Instant getLastSeenAt() {
+        return lastSeenAt;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.gangway.portal.device;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Server-sent events of device status, per account: event {@code device}, data {@code {"id":"…","online":true}}.
+ * A browser only ever receives events of its own account's devices. A comment every 25 s finds dead connections.
+ */
+@Component
+class DeviceEvents {
+
+    /** Open event streams one account may hold, so a runaway page cannot exhaust the portal's threads. */
+    static final int MAX_STREAMS_PER_ACCOUNT = 200;
+
+    private static final long STREAM_TIMEOUT_MS = 30 * 60 * 1000L;
+
+    private final Map<String, Set<SseEmitter>> byAccount = new ConcurrentHashMap<>();
+    private final JsonMapper json;
+
+    DeviceEvents(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** A new stream for an account, starting with the given current status of its devices. */
+    SseEmitter subscribe(String accountId, Map<String, Boolean> snapshot) {
+        Set<SseEmitter> streams = byAccount.computeIfAbsent(accountId, k -> ConcurrentHashMap.newKeySet());
+        if (streams.size() >= MAX_STREAMS_PER_ACCOUNT) {
+            throw new TooManyStreamsException();
+        }
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
+        streams.add(emitter);
+        Runnable remove = () -> streams.remove(emitter);
+        emitter.onCompletion(remove);
+        emitter.onTimeout(remove);
+        emitter.onError(e -> remove.run());
+        try {
+            emitter.send(SseEmitter.event().comment("device status"));
+            for (Map.Entry<String, Boolean> e : snapshot.entrySet()) {
+                emitter.send(event(e.getKey(), e.getValue()));
+            }
+        } catch (IOException | IllegalStateException e) {
+            streams.remove(emitter);
+            emitter.completeWithError(e);
+        }
+        return emitter;
+    }
+
+    /** Tells every open stream of the account that the device went on- or offline. */
+    void publish(String accountId, String deviceId, boolean online) {
+        Set<SseEmitter> streams = byAccount.get(accountId);
+        if (streams == null) {
+            return;
+        }
+        for (SseEmitter emitter : streams) {
+            try {
+                emitter.send(event(deviceId, online));
+            } catch (IOException | IllegalStateException e) {
+                streams.remove(emitter);
+                emitter.completeWithError(e);
+            }
+        }
+    }
+
+    @Scheduled(fixedDelay = 25_000, initialDelay = 25_000)
+    void heartbeat() {
+        for (Set<SseEmitter> streams : byAccount.values()) {
+            for (SseEmitter emitter : streams) {
+                try {
+                    emitter.send(SseEmitter.event().comment("keepalive"));
+                } catch (IOException | IllegalStateException e) {
+                    streams.remove(emitter);
+                    emitter.completeWithError(e);
+                }
+            }
+        }
+    }
+
+    private SseEmitter.SseEventBuilder event(String deviceId, boolean online) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", deviceId);
+        data.put("online", online);
+        return SseEmitter.event().name("device").data(json.writeValueAsString(data), MediaType.TEXT_PLAIN);
+    }
+
+    /** More open streams than {@link #MAX_STREAMS_PER_ACCOUNT}. */
+    static final class TooManyStreamsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyStreamsException() {
+            super("too many open device status streams for this account: close some portal tabs");
+        }
+    }
+}

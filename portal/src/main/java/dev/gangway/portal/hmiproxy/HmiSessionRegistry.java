@@ -1,0 +1,175 @@
+package dev.gangway.portal.hmiproxy;
+
+import dev.gangway.tunnel.LanTarget;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live HMI sessions, in memory (an HMI session lives no longer than the portal process that proxies it).
+ * Thread-safe. Ended session ids are remembered for a week so that their host names answer "ended" instead of
+ * "unknown"; a new id is never one that is live or remembered, and with 160 random bits a forgotten one does
+ * not come back either.
+ */
+public final class HmiSessionRegistry implements HmiSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(HmiSessionRegistry.class);
+    private static final Duration ENDED_KEPT = Duration.ofDays(7);
+
+    /** What a host name's session id refers to. */
+    record Lookup(HmiSession session, boolean ended) {
+
+        static final Lookup UNKNOWN = new Lookup(null, false);
+        static final Lookup ENDED = new Lookup(null, true);
+    }
+
+    private final HmiProxySettings settings;
+    private final Clock clock;
+    private final Map<String, HmiSession> live = new ConcurrentHashMap<>();
+    private final Map<String, Instant> ended = new ConcurrentHashMap<>();
+    private volatile int boundPort;
+
+    public HmiSessionRegistry(HmiProxySettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.boundPort = settings.port();
+    }
+
+    @Override
+    public URI open(String account, String user, String deviceId, String serviceName, LanTarget target,
+            boolean tls) {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(deviceId, "deviceId");
+        Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(target, "target");
+        Instant now = clock.instant();
+        String token = Secrets.token();
+        HmiSession session;
+        synchronized (this) {
+            endOldestBeyondLimit(account, user, now);
+            String id;
+            do {
+                id = Secrets.sessionId();
+            } while (live.containsKey(id) || ended.containsKey(id));
+            session = new HmiSession(id, account, user, deviceId, serviceName, target, tls, originOf(id), now,
+                    settings, token, Secrets.token());
+            live.put(id, session);
+        }
+        log.info("Opened HMI session {} for {}/{} on device {} service {} ({})", session.id(), account, user,
+                deviceId, serviceName, target);
+        return URI.create(session.origin() + "/__gangway/enter?token=" + token);
+    }
+
+    /** The live session with this id, if any. */
+    public Optional<HmiSession> find(String id) {
+        return Optional.ofNullable(live.get(id));
+    }
+
+    /** The live sessions, oldest first. */
+    public List<HmiSession> sessions() {
+        return live.values().stream().sorted(Comparator.comparing(HmiSession::createdAt)).toList();
+    }
+
+    /** Ends one session now: its connections close and its host name is never served again. */
+    public boolean end(String id) {
+        HmiSession session = live.get(id);
+        if (session == null) {
+            return false;
+        }
+        endSession(session, "ended");
+        return true;
+    }
+
+    /** Ends every session of a user (user disabled, rights removed, signed out everywhere). */
+    public int endForUser(String account, String user) {
+        return endWhere(s -> s.account().equals(account) && s.user().equals(user), "ended for the user");
+    }
+
+    /** Ends every session on a device (device removed, certificate revoked, admin kill). */
+    public int endForDevice(String deviceId) {
+        return endWhere(s -> s.deviceId().equals(deviceId), "ended for the device");
+    }
+
+    /** Ends sessions past their idle or absolute timeout and forgets long-ended ids; returns how many ended. */
+    int endExpired() {
+        Instant now = clock.instant();
+        ended.values().removeIf(at -> at.isBefore(now.minus(ENDED_KEPT)));
+        return endWhere(s -> s.expired(now), "expired");
+    }
+
+    /** Resolves a session id from a host name, ending the session first if it has expired. */
+    Lookup lookup(String id) {
+        HmiSession session = live.get(id);
+        if (session != null) {
+            if (!session.expired(clock.instant())) {
+                return new Lookup(session, false);
+            }
+            endSession(session, "expired");
+        }
+        return ended.containsKey(id) ? Lookup.ENDED : Lookup.UNKNOWN;
+    }
+
+    /** Called by the server once it listens, so URLs carry the real port when the port was 0 (tests). */
+    void boundTo(int port) {
+        this.boundPort = port;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    HmiProxySettings settings() {
+        return settings;
+    }
+
+    /** {@code scheme://<id>.<base-domain>[:port]}, the port left out when it is the scheme's default. */
+    String originOf(String id) {
+        int port = settings.publicPort() != null ? settings.publicPort() : boundPort;
+        boolean defaultPort = settings.secure() ? port == 443 : port == 80;
+        return settings.scheme() + "://" + id + "." + settings.baseDomain() + (defaultPort ? "" : ":" + port);
+    }
+
+    private void endOldestBeyondLimit(String account, String user, Instant now) {
+        List<HmiSession> mine = live.values().stream()
+                .filter(s -> s.account().equals(account) && s.user().equals(user))
+                .sorted(Comparator.comparing(HmiSession::createdAt))
+                .toList();
+        for (int i = 0; i <= mine.size() - settings.maxSessionsPerUser(); i++) {
+            endSession(mine.get(i), "ended: the user opened more than " + settings.maxSessionsPerUser()
+                    + " HMI sessions");
+        }
+    }
+
+    private int endWhere(Predicate<HmiSession> which, String why) {
+        int count = 0;
+        for (HmiSession session : live.values()) {
+            if (which.test(session)) {
+                endSession(session, why);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void endSession(HmiSession session, String why) {
+        Instant now = clock.instant();
+        // remember the id before it leaves the live map so no lookup sees it as unknown in between
+        ended.put(session.id(), now);
+        if (live.remove(session.id(), session)) {
+            session.end(now);
+            log.info("HMI session {} {}: {} bytes from the browser, {} bytes to the browser", session.id(), why,
+                    session.bytesFromBrowser(), session.bytesToBrowser());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.gangway.portal.system;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.Locale;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationDetailsSource;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.RequestMatcherEntry;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+/**
+ * The portal's one security filter chain.
+ *
+ * <ul>
+ *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in.</li>
+ *   <li>CSRF tokens on every browser form, plus {@link OriginCheckFilter}; neither applies to the device agent API
+ *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).</li>
+ *   <li>Session cookie {@code __Host-gangway-session} (Secure) or {@code gangway-session} on plain HTTP, host-only,
+ *       HttpOnly, SameSite=Lax.</li>
+ *   <li>Sessions end after 30 minutes idle and {@code gangway.portal.session-absolute-timeout} (12 h) in all
+ *       ({@link SessionLifetimeFilter}); sign-out invalidates the session on the server.</li>
+ *   <li>A strict Content-Security-Policy; forms may only target the portal itself and the HMI origins (the "Open"
+ *       form is redirected to one).</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationProvider accountAuthentication,
+            AuthenticationDetailsSource<HttpServletRequest, ?> signInDetails,
+            PortalSettings portal, @Value("${gangway.hmi.scheme:http}") String hmiScheme,
+            @Value("${gangway.hmi.base-domain:hmi.localhost}") String hmiBaseDomain,
+            @Value("${gangway.hmi.port:8081}") int hmiPort,
+            @Value("${gangway.hmi.public-port:0}") int hmiPublicPort) throws Exception {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        http
+                .authenticationProvider(accountAuthentication)
+                .authorizeHttpRequests(authorize -> authorize
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/login", "/assets/**", "/api/agent/**", "/error", "/favicon.ico")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(form -> form
+                        .loginPage("/login")
+                        .authenticationDetailsSource(signInDetails)
+                        .defaultSuccessUrl("/devices", true)
+                        .failureUrl("/login?error")
+                        .permitAll())
+                .logout(logout -> logout
+                        .logoutUrl("/logout")
+                        .logoutSuccessUrl("/login?logout")
+                        .invalidateHttpSession(true)
+                        .clearAuthentication(true)
+                        .deleteCookies(portal.sessionCookieName()))
+                .csrf(csrf -> csrf.ignoringRequestMatchers(paths.matcher("/api/agent/**")))
+                .addFilterBefore(new OriginCheckFilter(portal), CsrfFilter.class)
+                .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint(paths)))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(hmiScheme,
+                                hmiBaseDomain, hmiPublicPort != 0 ? hmiPublicPort : hmiPort)))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .frameOptions(frame -> frame.deny()));
+        return http.build();
+    }
+
+    /** Pages redirect to the sign-in form; the event stream and APIs (no human to redirect) answer 401. */
+    private static AuthenticationEntryPoint entryPoint(PathPatternRequestMatcher.Builder paths) {
+        return new DelegatingAuthenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"),
+                new RequestMatcherEntry<>(new OrRequestMatcher(paths.matcher("/api/**"),
+                        paths.matcher("/devices/events")), new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
+    }
+
+    static String contentSecurityPolicy(String hmiScheme, String hmiBaseDomain, int hmiPort) {
+        // port 0 (tests) binds a random port: any port of the HMI domain then
+        String hmiOrigins = hmiPort == 0
+                ? hmiScheme.toLowerCase(Locale.ROOT) + "://*." + hmiBaseDomain + ":*"
+                : OriginCheckFilter.origin(hmiScheme, "*." + hmiBaseDomain, hmiPort);
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                + "form-action 'self' " + hmiOrigins;
+    }
+
+    /** Runs before Spring Security's filters (order -100), so an expired session is never read. */
+    @Bean
+    FilterRegistrationBean<SessionLifetimeFilter> sessionLifetimeFilter(PortalSettings portal, Clock clock) {
+        FilterRegistrationBean<SessionLifetimeFilter> registration = new FilterRegistrationBean<>(
+                new SessionLifetimeFilter(portal.sessionAbsoluteTimeout(), clock));
+        registration.setOrder(-200);
+        return registration;
+    }
+
+    /** Names and flags the servlet session cookie; SameSite comes from {@code server.servlet.session.cookie}. */
+    @Bean
+    ServletContextInitializer sessionCookie(PortalSettings portal) {
+        return servletContext -> {
+            SessionCookieConfig cookie = servletContext.getSessionCookieConfig();
+            cookie.setName(portal.sessionCookieName());
+            cookie.setHttpOnly(true);
+            cookie.setSecure(portal.secureCookies());
+            cookie.setPath("/");
+        };
+    }
+}

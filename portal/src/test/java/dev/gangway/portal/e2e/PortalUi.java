@@ -1,0 +1,67 @@
+package dev.gangway.portal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import java.util.regex.Pattern;
+
+/** The portal's pages as a user works them, through the element ids of the UI contract (docs/architecture.md). */
+final class PortalUi {
+
+    static final String ACCOUNT = "default";
+    static final String ADMIN = "admin";
+
+    private final String baseUrl;
+
+    /** @param baseUrl the portal as the browser reaches it, e.g. {@code http://localhost:8080} */
+    PortalUi(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Signs in on {@code page}; fails with the page's error message when the portal refuses. */
+    void signIn(Page page, String password) {
+        page.navigate(baseUrl + "/login");
+        page.locator("input[name=account]").fill(ACCOUNT);
+        page.locator("input[name=username]").fill(ADMIN);
+        page.locator("input[name=password]").fill(password);
+        page.locator("#sign-in").click();
+        page.waitForURL(url -> !url.contains("/login"), new Page.WaitForURLOptions().setTimeout(Chromium.TIMEOUT_MS));
+        assertThat(page.locator("#login-error").count()).as("sign-in error shown").isZero();
+    }
+
+    /** What the "add device" page shows after creating a device. */
+    record NewDevice(String name, String activationKey, String agentCommand, String keyExpires) {
+    }
+
+    /** Adds a device named {@code name} through Devices → Add device. */
+    NewDevice addDevice(Page page, String name) {
+        page.navigate(baseUrl + "/devices");
+        page.locator("#add-device").click();
+        page.waitForURL(Pattern.compile(".*/devices/new$"));
+        page.locator("input[name=name]").fill(name);
+        page.locator("#create-device").click();
+        Locator key = page.locator("#activation-key");
+        PlaywrightAssertions.assertThat(key).isVisible();
+        String activationKey = key.textContent().strip();
+        assertThat(activationKey).as("activation key shown").isNotBlank();
+        String command = page.locator("#agent-command").textContent().strip();
+        String expires = page.locator("#key-expires").textContent().strip();
+        return new NewDevice(name, activationKey, command, expires);
+    }
+
+    /** The device's row in the list on {@code page}. */
+    static Locator deviceRow(Page page, String deviceName) {
+        return page.locator("#device-list tr.device[data-device-name=\"" + deviceName.replace("\"", "\\\"") + "\"]");
+    }
+
+    /** The status cell of a device row; its {@code data-status} is {@code online} or {@code offline}. */
+    static Locator statusOf(Locator row) {
+        return row.locator("td.status");
+    }
+}

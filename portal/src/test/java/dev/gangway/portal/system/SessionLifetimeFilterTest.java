@@ -1,0 +1,44 @@
+package dev.gangway.portal.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockHttpSession;
+
+class SessionLifetimeFilterTest {
+
+    @Test
+    void aSessionOlderThanTheAbsoluteTimeoutIsEndedBeforeAnythingReadsIt() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        Clock thirteenHoursLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(13));
+        MockFilterChain chain = new MockFilterChain();
+
+        new SessionLifetimeFilter(Duration.ofHours(12), thirteenHoursLater)
+                .doFilter(request(session), new MockHttpServletResponse(), chain);
+
+        assertThat(session.isInvalid()).isTrue();
+        assertThat(chain.getRequest()).as("the request goes on, without its session").isNotNull();
+    }
+
+    @Test
+    void aYoungerSessionStays() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        Clock elevenHoursLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(11));
+
+        new SessionLifetimeFilter(Duration.ofHours(12), elevenHoursLater)
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+
+        assertThat(session.isInvalid()).isFalse();
+    }
+
+    private static MockHttpServletRequest request(MockHttpSession session) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/devices");
+        request.setSession(session);
+        return request;
+    }
+}
