@@ -18,6 +18,9 @@ import java.util.Map;
 final class BenchRun {
 
     private static final int WARMUP_PER_CONNECTION = 200;
+    private static final long WARMUP_CHUNK_BYTES = 64L * 1024 * 1024;
+    private static final int WARMUP_CHUNK_ROUND_TRIPS = 1_000;
+    private static final long MAX_EXTRA_WARMUP_NANOS = 60_000_000_000L;
 
     private final BenchOptions options;
     private final Map<String, PathResults> results = new LinkedHashMap<>();
@@ -63,16 +66,7 @@ final class BenchRun {
 
             log("warm-up");
             for (BenchPath p : live()) {
-                measure(p, () -> {
-                    if (options.warmupMib() > 0) {
-                        Probe.download(p.port(), (long) options.warmupMib() * 1024 * 1024);
-                        Probe.upload(p.port(), (long) options.warmupMib() * 1024 * 1024);
-                    }
-                    if (options.warmupRoundTrips() > 0) {
-                        Probe.roundTrips(p.port(), 64, options.warmupRoundTrips(), 0);
-                        Probe.roundTrips(p.port(), 1024, options.warmupRoundTrips(), 0);
-                    }
-                });
+                measure(p, () -> warmUp(p));
             }
             long deadline = started + options.maxSeconds() * 1_000_000_000L;
             for (int round = 1; round <= options.rounds(); round++) {
@@ -130,6 +124,46 @@ final class BenchRun {
         measure(p, m);
         if (results.get(p.name()).failure == null) {
             results.get(p.name()).addStats(kind, before, p.stats(), units);
+        }
+    }
+
+    /**
+     * The warm-up of one path: the fixed amount, then, for a path with JVMs, more chunks until their JIT
+     * compilers have settled (under 3 % of the path's CPU in a chunk) or the time limit for it is spent. On a
+     * busy machine the compilers get little CPU and a fixed warm-up would charge their work to the measurement.
+     */
+    private void warmUp(BenchPath p) throws IOException {
+        long bytes = (long) options.warmupMib() * 1024 * 1024;
+        warmUpChunk(p, bytes, options.warmupRoundTrips());
+        long until = System.nanoTime() + MAX_EXTRA_WARMUP_NANOS;
+        for (int chunk = 1; System.nanoTime() < until; chunk++) {
+            Map<String, ProcStats> before = p.stats();
+            if (before.isEmpty()) {
+                return;
+            }
+            warmUpChunk(p, WARMUP_CHUNK_BYTES, WARMUP_CHUNK_ROUND_TRIPS);
+            ProcStats used = ProcStats.ZERO;
+            for (Map.Entry<String, ProcStats> e : p.stats().entrySet()) {
+                used = used.plus(e.getValue().minus(before.getOrDefault(e.getKey(), ProcStats.ZERO)));
+            }
+            double jitShare = used.cpuNanos() == 0 ? 0 : used.jitNanos() / (double) used.cpuNanos();
+            log(String.format(Locale.ROOT, "%s warm-up chunk %d: JIT compilers used %.0f %% of its CPU", p.name(),
+                    chunk, jitShare * 100));
+            if (jitShare < 0.03) {
+                return;
+            }
+        }
+        log(p.name() + ": JIT still busy after the longest warm-up; its CPU is reported apart");
+    }
+
+    private static void warmUpChunk(BenchPath p, long bytes, int roundTrips) throws IOException {
+        if (bytes > 0) {
+            Probe.download(p.port(), bytes);
+            Probe.upload(p.port(), bytes);
+        }
+        if (roundTrips > 0) {
+            Probe.roundTrips(p.port(), 64, roundTrips, 0);
+            Probe.roundTrips(p.port(), 1024, roundTrips, 0);
         }
     }
 

@@ -118,7 +118,8 @@ final class Report {
                     .append(added(r.latency1k(), direct.latency1k(), true)).append(" |\n");
         }
         md.append("\nCPU time of each path's own processes (the bench client and target are the same for all "
-                + "paths and not counted); the machine's load stretches wall-clock times but hardly these:\n\n");
+                + "paths and not counted; JIT compiler threads are shown apart as \"+ JIT\"); the machine's load "
+                + "stretches wall-clock times but hardly these:\n\n");
         md.append("| path | CPU ms per GiB downloaded | CPU ms per GiB uploaded | CPU µs per round trip |\n");
         md.append("|---|---|---|---|\n");
         for (String name : List.of("ssh", "tunnel")) {
@@ -165,8 +166,8 @@ final class Report {
     }
 
     /**
-     * CPU per unit of work: milliseconds per GiB for streams, microseconds per round trip; with the share of
-     * each process in parentheses.
+     * CPU per unit of work, without the JIT compiler threads: milliseconds per GiB for streams, microseconds per
+     * round trip; each process's share in parentheses and the JIT compilers' time (warm-up left over) after them.
      */
     private static String cpu(PathResults r, String kind) {
         Map<String, ProcStats> byProcess = r.cpu.get(kind);
@@ -175,19 +176,25 @@ final class Report {
             return "–";
         }
         double scale = "rtt".equals(kind) ? 1e3 * units : 1e6 * units / (double) (1L << 30);
-        long total = byProcess.values().stream().mapToLong(ProcStats::cpuNanos).sum();
+        long total = byProcess.values().stream().mapToLong(s -> s.cpuNanos() - s.jitNanos()).sum();
+        long jit = byProcess.values().stream().mapToLong(ProcStats::jitNanos).sum();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.0f (", total / scale));
         byProcess.forEach((name, s) -> sb.append(name).append(' ')
-                .append(String.format(Locale.ROOT, "%.0f", s.cpuNanos() / scale)).append(", "));
+                .append(String.format(Locale.ROOT, "%.0f", (s.cpuNanos() - s.jitNanos()) / scale)).append(", "));
         sb.setLength(sb.length() - 2);
-        return sb.append(')').toString();
+        sb.append(')');
+        if (jit > 0) {
+            sb.append(String.format(Locale.ROOT, " + JIT %.0f", jit / scale));
+        }
+        return sb.toString();
     }
 
     private static Double cpuPerUnit(PathResults r, String kind) {
         if (r == null || r.failure != null || !r.cpu.containsKey(kind) || r.work.getOrDefault(kind, 0L) == 0) {
             return null;
         }
-        return r.cpu.get(kind).values().stream().mapToLong(ProcStats::cpuNanos).sum() / (double) r.work.get(kind);
+        return r.cpu.get(kind).values().stream().mapToLong(s -> s.cpuNanos() - s.jitNanos()).sum()
+                / (double) r.work.get(kind);
     }
 
     private static String added(LatencyStats path, LatencyStats direct, boolean p99) {
@@ -214,7 +221,8 @@ final class Report {
             // ssh added nothing measurable: the machine's noise decided the p99, and a ratio would mean nothing
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.2f", (t.p99() - d.p99()) / (double) sshAdded);
+        // a path that adds less than nothing is noise too: it added nothing
+        return String.format(Locale.ROOT, "%.2f", Math.max(0, t.p99() - d.p99()) / (double) sshAdded);
     }
 
     private static Double median(PathResults r, boolean download) {

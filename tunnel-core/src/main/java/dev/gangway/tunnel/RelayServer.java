@@ -199,7 +199,11 @@ public final class RelayServer implements AutoCloseable {
         try {
             CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Objects.requireNonNull(config.authorizer.authorize(certificate), "authorizer returned null");
+                    DeviceIdentity identity = config.authorizer.authorize(certificate);
+                    if (identity == null || identity.deviceId() == null || identity.certificateSerial() == null) {
+                        throw new IllegalStateException("the device authorizer returned no device id or certificate serial");
+                    }
+                    return identity;
                 } catch (TunnelException e) {
                     throw new CompletionException(e);
                 }

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +25,15 @@ import org.slf4j.LoggerFactory;
  * direction is in flight and a slow side slows the other down instead of growing a buffer. For an HTTP/2
  * stream this also means window credit goes back only after the bytes moved on. Large bursts matter when the
  * two sides live on different event loops: every burst costs a hand-over between threads.
+ *
+ * <h2>End</h2> When one side closes, the other is closed after it wrote out what it still holds (at most
+ * 30 s later). An exception on either side closes it.
  */
 public final class Splice {
 
     private static final Logger log = LoggerFactory.getLogger(Splice.class);
+    /** How long a closing side may take to write out what it still holds. */
+    static final Duration LINGER = Duration.ofSeconds(30);
 
     private Splice() {
     }
@@ -57,12 +65,22 @@ public final class Splice {
         }
     }
 
-    /** Writes an empty buffer and closes once it (and so everything before it) was written. */
+    /**
+     * Writes an empty buffer and closes once it (and so everything before it) was written, or after
+     * {@link #LINGER} at the latest: a peer that stopped reading must not pin the connection and its buffers.
+     */
     static void closeAfterFlush(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
+        if (!channel.isActive()) {
             channel.close();
+            return;
+        }
+        ChannelFuture flushed = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        flushed.addListener(ChannelFutureListener.CLOSE);
+        if (!flushed.isDone()) {
+            ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> linger.cancel(false));
         }
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -110,6 +111,9 @@ public final class TunnelClient implements AutoCloseable {
     /** Starts connecting in the background. */
     public void start() {
         synchronized (this) {
+            if (state != State.INITIAL) {
+                throw new IllegalStateException("tunnel client was already started (state " + state + ")");
+            }
             moveTo(State.CONNECTING);
         }
         connector.execute(this::attempt);
@@ -238,8 +242,10 @@ public final class TunnelClient implements AutoCloseable {
         log.info("tunnel to relay {} is up", channel.remoteAddress());
     }
 
-    private void goAway(Channel channel, TunnelError reason) {
-        if (reason == null || reason == TunnelError.DRAINING) {
+    private void goAway(Channel channel, long errorCode, TunnelError reason) {
+        // Only a clean GOAWAY is a drain; an error must go through backoff, or a broken relay could make this
+        // agent reconnect in a tight loop.
+        if (errorCode == Http2Error.NO_ERROR.code() && (reason == null || reason == TunnelError.DRAINING)) {
             synchronized (this) {
                 if (current != channel || state != State.CONNECTED) {
                     return;
@@ -252,8 +258,9 @@ public final class TunnelClient implements AutoCloseable {
             connector.execute(this::attempt);
             return;
         }
-        lastError = reason;
-        log.warn("relay {} refused or ended the tunnel: {}", channel.remoteAddress(), reason.description());
+        lastError = reason == null ? TunnelError.PROTOCOL : reason;
+        log.warn("relay {} refused or ended the tunnel: {} (HTTP/2 error {})", channel.remoteAddress(),
+                lastError.description(), errorCode);
     }
 
     /** A connection ended or an attempt failed: back off and try again, unless it was not the current one. */
@@ -352,7 +359,7 @@ public final class TunnelClient implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2GoAwayFrame frame) {
-                goAway(channel, H2.reasonOf(frame));
+                goAway(channel, frame.errorCode(), H2.reasonOf(frame));
             }
             ReferenceCountUtil.release(msg);
         }

@@ -161,8 +161,9 @@ class TunnelIntegrationTest {
                     Thread.sleep(10);
                 }
             }
+            // Stopped by backpressure (the kernel's socket buffers may still grow a little, so writability itself
+            // is checked exactly in StreamProtocolTest).
             assertThat(written).as("backpressure stops the writer").isLessThan(limit);
-            assertThat(stalled.isWritable()).isFalse();
 
             Channel second = await(fx.relay.openStream(fx.ticket("dev-1", fx.echo.target())));
             byte[] data = randomBytes(512 * 1024, 5);

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -85,12 +86,16 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     private boolean closeAfterResponse;
     private boolean informationalEnd;
     private HttpRequest headToSend;
+    private HttpRequest sentHead;
+    private boolean sentBody;
+    private boolean sentOnReusedStream;
     private String logLine;
 
     // the device stream
     private Channel device;
     private DeviceHandler deviceHandler;
     private boolean deviceReusable;
+    private int deviceExchanges;
     private CompletableFuture<Channel> deviceOpening;
     private int deviceWrites;
     private int browserWrites;
@@ -248,6 +253,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         if (content instanceof LastHttpContent) {
             requestOpen = false;
         }
+        sentBody |= content.content().isReadable();
         writeToDevice(content);
     }
 
@@ -339,6 +345,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         device = stream;
         deviceHandler = handler;
         deviceReusable = true;
+        deviceExchanges = 0;
         sendHead();
         pump();
     }
@@ -349,6 +356,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         }
         HttpRequest head = headToSend;
         headToSend = null;
+        sentHead = head;
+        sentBody = false;
+        sentOnReusedStream = deviceExchanges++ > 0;
         writeToDevice(head);
         device.read();
     }
@@ -507,9 +517,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         }
         if (upgrading || responseStarted) {
             close();
+        } else if (responseOpen && mayResend()) {
+            // the device closed an idle keep-alive stream just as this request went out: nothing was answered
+            log.debug("HMI {} {}: the device closed the reused stream, sending again on a new one", session.id(),
+                    logLine);
+            headToSend = sentHead;
+            sentHead = null;
+            ensureDevice();
         } else if (responseOpen) {
             refuse(Refusal.deviceClosed());
         }
+    }
+
+    private boolean mayResend() {
+        if (sentHead == null || !sentOnReusedStream || requestOpen || sentBody) {
+            return false;
+        }
+        HttpMethod method = sentHead.method();
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS);
     }
 
     void onDeviceWritabilityChanged(Channel stream) {
@@ -627,7 +652,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         }
         shutDown();
         Channel browser = ctx.channel();
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> lingerThenClose(browser));
     }
 
     /**

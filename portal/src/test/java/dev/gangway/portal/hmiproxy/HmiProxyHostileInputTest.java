@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class HmiProxyHostileInputTest {
 
     private final ProxyTestBed bed =
-            new ProxyTestBed(ProxyTestBed.settings(Duration.ofMillis(300), Duration.ofSeconds(30)));
+            new ProxyTestBed(ProxyTestBed.settings(Duration.ofSeconds(1), Duration.ofSeconds(30)));
     private URI entry;
     private String cookie;
     private RawHttp bystander;

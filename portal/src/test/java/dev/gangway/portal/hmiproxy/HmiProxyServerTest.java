@@ -82,7 +82,7 @@ class HmiProxyServerTest {
     @Test
     void aRefusedUploadStillGetsItsAnswerInsteadOfAReset() throws Exception {
         URI entry = bed.open();
-        byte[] body = new byte[2 * 1024 * 1024];
+        byte[] body = new byte[8 * 1024 * 1024];
         try (RawHttp http = bed.connect()) {
             http.send("POST /upload HTTP/1.1\r\nHost: " + host(entry) + "\r\nContent-Length: " + body.length
                     + "\r\n\r\n");
@@ -332,6 +332,18 @@ class HmiProxyServerTest {
                     .isEqualTo("hello from the device at /again");
         }
         assertThat(bed.streams.opened).hasSize(2);
+    }
+
+    @Test
+    void aDeviceDroppingItsIdleStreamNeverCostsTheBrowserAnAnswer() throws Exception {
+        URI entry = bed.open();
+        String cookie = bed.enter(entry);
+        try (RawHttp http = bed.connect()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(http.get(host(entry), "/close-quietly", cookieHeader(cookie)).status()).isEqualTo(200);
+                assertThat(http.get(host(entry), "/next", cookieHeader(cookie)).status()).isEqualTo(200);
+            }
+        }
     }
 
     @Test

@@ -127,6 +127,11 @@ final class TestBackend implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             switch (query.path()) {
                 case "/download" -> download(ctx, Long.parseLong(query.parameters().get("size").get(0)));
+                case "/close-quietly" -> {
+                    // keep-alive by its headers, yet the connection ends right after: a device dropping idle streams
+                    ctx.writeAndFlush(text(HttpResponseStatus.OK, "closing quietly"))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
                 case "/close" -> {
                     FullHttpResponse response = text(HttpResponseStatus.OK, "closing");
                     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
