@@ -115,10 +115,8 @@ public final class LocalForwarder implements AutoCloseable {
                     local.close();
                     return;
                 }
-                local.eventLoop().execute(() -> {
-                    local.pipeline().remove(this);
-                    Splice.bridge(local, remote);
-                });
+                // The splice closes both sides if the local connection went away meanwhile.
+                local.eventLoop().execute(() -> Splice.bridge(local, remote));
             });
             ctx.fireChannelActive();
         }
