@@ -8,7 +8,9 @@ import dev.gangway.tunnel.TunnelException;
 import dev.gangway.tunnel.TunnelListener;
 import dev.gangway.tunnel.TunnelTls;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -38,7 +40,7 @@ final class RelayRole {
         if (threads > 0) {
             // an investigation knob (--relay-threads): the default group has 2 threads per core
             builder.eventLoopGroup(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-relay"),
-                    EpollIoHandler.newFactory()));
+                    Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()));
         }
         RelayServer relay = builder
                 .bind(new InetSocketAddress("127.0.0.1", 0))

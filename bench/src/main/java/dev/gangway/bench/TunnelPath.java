@@ -55,9 +55,11 @@ final class TunnelPath implements BenchPath {
                 }
                 Thread.sleep(100);
             }
-            String details = "relay " + (relayThreads > 0 ? "(" + relayThreads + " event loop threads) " : "")
-                    + tls(relayReady) + "; agent " + tls(agentReady) + "; client "
-                    + tls(clientReady);
+            String threads = relayThreads > 0 ? " (relay on " + relayThreads + " event loop threads)" : "";
+            String details = tls(relayReady).equals(tls(agentReady)) && tls(relayReady).equals(tls(clientReady))
+                    ? "client → relay → agent, 3 JVMs, each " + tls(relayReady) + threads
+                    : "relay " + tls(relayReady) + "; agent " + tls(agentReady) + "; client " + tls(clientReady)
+                            + threads;
             return new TunnelPath(started, port, details);
         } catch (BenchException e) {
             started.forEach(ChildProcess::close);
