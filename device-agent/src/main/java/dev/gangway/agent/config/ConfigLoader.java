@@ -249,6 +249,13 @@ public final class ConfigLoader {
         if (host.equals("0.0.0.0") || host.equals("::") || host.matches("[0:]+")) {
             throw error(field, text + " is the wildcard address, not a LAN service; give the service's own address");
         }
+        // The tunnel refuses any name that resolves to loopback (DNS rebinding guard), so such a service could
+        // never be reached; IP literals are taken as written, which keeps 127.0.0.1 usable for local demos.
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            throw error(field, "'" + text + "' resolves to the agent's own loopback, which the agent never forwards "
+                    + "to; use the panel's LAN address");
+        }
         return host;
     }
 

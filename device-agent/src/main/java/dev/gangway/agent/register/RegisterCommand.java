@@ -10,8 +10,12 @@ import dev.gangway.agent.portal.PortalException;
 import dev.gangway.agent.portal.Registration;
 import dev.gangway.agent.process.AgentVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -44,6 +48,8 @@ public final class RegisterCommand implements Callable<Integer> {
 
     static final int REFUSED = 2;
     static final int UNREACHABLE = 3;
+    /** Far longer than any activation key; a bigger input is the wrong file. */
+    private static final int MAX_KEY_BYTES = 4096;
 
     @Spec
     private CommandSpec spec;
@@ -52,9 +58,14 @@ public final class RegisterCommand implements Callable<Integer> {
             description = "The portal's address, e.g. http://portal.example:8080")
     private String portal;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY",
-            description = "The activation key shown by the portal's 'Add device' page (works once)")
-    private String activationKey;
+    @Option(names = "--key", paramLabel = "KEY",
+            description = {"The activation key shown by the portal's 'Add device' page (works once).",
+                "'-' reads it from standard input, which keeps it out of the process list."})
+    private String keyOption;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Reads the activation key from FILE instead (surrounding whitespace is ignored)")
+    private Path keyFile;
 
     @Option(names = "--identity", paramLabel = "DIR", defaultValue = "./gangway-agent-identity",
             description = "Where to save the identity (default: ${DEFAULT-VALUE})")
@@ -68,6 +79,7 @@ public final class RegisterCommand implements Callable<Integer> {
     private boolean force;
 
     private Path machineIdFile = Path.of("/etc/machine-id");
+    private InputStream stdin = System.in;
     private Clock clock = Clock.systemUTC();
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
@@ -86,9 +98,7 @@ public final class RegisterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--serial: '" + serial + "' must be 1-64 letters, digits, '.', '_', ':' or '-'");
         }
-        if (activationKey.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--key: the activation key is empty");
-        }
+        String activationKey = activationKey();
         if (portalUri.getScheme().equals("http") && !isLoopback(portalUri.getHost())) {
             err.println("warning: " + portalUri + " is plain http: the activation key and certificate travel unencrypted");
         }
@@ -158,6 +168,63 @@ public final class RegisterCommand implements Callable<Integer> {
         return new DeviceCredentials(keys.getPrivate(), certificate, cas, record);
     }
 
+    /** Exactly one source: {@code --key KEY}, {@code --key -} (standard input) or {@code --key-file FILE}. */
+    private String activationKey() {
+        if (keyOption == null && keyFile == null) {
+            throw new ParameterException(spec.commandLine(), "the activation key is missing; give it with "
+                    + "--key KEY, --key - (read from standard input) or --key-file FILE");
+        }
+        if (keyOption != null && keyFile != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--key and --key-file both given; give the activation key only one way");
+        }
+        String source;
+        String key;
+        if (keyFile != null) {
+            source = "--key-file " + keyFile;
+            key = readKey(source, () -> {
+                try (InputStream in = Files.newInputStream(keyFile)) {
+                    return in.readNBytes(MAX_KEY_BYTES + 1);
+                }
+            });
+        } else if (keyOption.equals("-")) {
+            source = "--key - (standard input)";
+            key = readKey(source, () -> stdin.readNBytes(MAX_KEY_BYTES + 1));
+        } else {
+            source = "--key";
+            key = keyOption.trim();
+        }
+        if (key.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), source + ": the activation key is empty");
+        }
+        if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0) {
+            throw new ParameterException(spec.commandLine(), source
+                    + ": more than one line; give only the activation key shown by the portal");
+        }
+        return key;
+    }
+
+    private interface KeyBytes {
+        byte[] read() throws IOException;
+    }
+
+    private String readKey(String source, KeyBytes bytes) {
+        byte[] read;
+        try {
+            read = bytes.read();
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), source
+                    + ": no such file; check the path, or save the key shown by the portal in it");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), source + ": cannot read it (" + e.getMessage() + ")");
+        }
+        if (read.length > MAX_KEY_BYTES) {
+            throw new ParameterException(spec.commandLine(), source + ": more than " + MAX_KEY_BYTES
+                    + " bytes, which is not an activation key; give only the key shown by the portal");
+        }
+        return new String(read, StandardCharsets.UTF_8).trim();
+    }
+
     private static boolean isLoopback(String host) {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1");
@@ -166,6 +233,12 @@ public final class RegisterCommand implements Callable<Integer> {
     /** For tests: where the machine id is read from and the HTTP timeouts. */
     RegisterCommand machineIdFile(Path file) {
         this.machineIdFile = file;
+        return this;
+    }
+
+    /** For tests: what {@code --key -} reads. */
+    RegisterCommand stdin(InputStream in) {
+        this.stdin = in;
         return this;
     }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,6 +190,19 @@ class ConfigLoaderTest {
         assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "0.0.0.0", "80")))
                 .isEqualTo(prefix() + "services[0].host: 0.0.0.0 is the wildcard address, not a LAN service; "
                         + "give the service's own address");
+    }
+
+    @Test
+    void localhostNamesAreRefusedButLoopbackLiteralsAreKept() throws Exception {
+        for (String host : List.of("localhost", "LocalHost.", "hmi.localhost")) {
+            assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", host, "80")))
+                    .isEqualTo(prefix() + "services[0].host: '" + host + "' resolves to the agent's own loopback, "
+                            + "which the agent never forwards to; use the panel's LAN address");
+        }
+        assertThat(load("identity: ./id\nservices:\n" + service("hmi", "http", "127.0.0.1", "8090")).services())
+                .containsExactly(new ServiceConfig("hmi", ServiceKind.HTTP, "127.0.0.1", 8090));
+        assertThat(load("identity: ./id\nservices:\n" + service("hmi", "http", "localhost-panel.lan", "80"))
+                .services().get(0).host()).isEqualTo("localhost-panel.lan");
     }
 
     @Test

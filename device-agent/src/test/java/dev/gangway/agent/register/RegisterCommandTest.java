@@ -9,6 +9,7 @@ import dev.gangway.agent.TestCa;
 import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.IdentityStore;
 import dev.gangway.agent.identity.Pem;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -98,9 +99,14 @@ class RegisterCommandTest {
     }
 
     private Run run(String... args) throws IOException {
+        return runWithStdin("", args);
+    }
+
+    private Run runWithStdin(String stdin, String... args) throws IOException {
         Path machineId = Files.writeString(dir.resolve("machine-id"), "0123456789abcdef0123456789abcdef\n");
         CommandLine cli = AgentMain.commandLine();
-        ((RegisterCommand) cli.getSubcommands().get("register").getCommandSpec().userObject()).machineIdFile(machineId);
+        ((RegisterCommand) cli.getSubcommands().get("register").getCommandSpec().userObject()).machineIdFile(machineId)
+                .stdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
@@ -222,5 +228,76 @@ class RegisterCommandTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(requests.get(0).get("serial").stringValue()).isEqualTo("SN-4711");
         assertThat(new IdentityStore(dir.resolve("id")).load().device().serial()).isEqualTo("SN-4711");
+    }
+
+    @Test
+    void readsTheKeyFromAFileWithoutItsNewline() throws Exception {
+        answer = this::issue;
+        Path keyFile = Files.writeString(dir.resolve("activation-key"), "  " + KEY + "\n");
+        Run run = run("register", "--portal", portalUrl(), "--key-file", keyFile.toString(),
+                "--identity", dir.resolve("id").toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(requests.get(0).get("activationKey").stringValue()).isEqualTo(KEY);
+        assertThat(run.out() + run.err()).doesNotContain(KEY);
+        assertThat(new IdentityStore(dir.resolve("id")).load().device().deviceId()).isEqualTo("dev-42");
+    }
+
+    @Test
+    void keyDashReadsTheKeyFromStandardInput() throws Exception {
+        answer = this::issue;
+        Run run = runWithStdin(KEY + "\r\n", "register", "--portal", portalUrl(), "--key", "-",
+                "--identity", dir.resolve("id").toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(requests.get(0).get("activationKey").stringValue()).isEqualTo(KEY);
+    }
+
+    @Test
+    void withoutAnyKeyItSaysHowToGiveOne() throws Exception {
+        Run run = run("register", "--portal", portalUrl(), "--identity", dir.resolve("id").toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("the activation key is missing; give it with --key KEY, --key - "
+                + "(read from standard input) or --key-file FILE");
+        assertThat(requests).isEmpty();
+        assertThat(Files.exists(dir.resolve("id"))).isFalse();
+    }
+
+    @Test
+    void keyAndKeyFileTogetherAreRefused() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("activation-key"), KEY);
+        Run run = run("register", "--portal", portalUrl(), "--key", KEY, "--key-file", keyFile.toString(),
+                "--identity", dir.resolve("id").toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--key and --key-file both given; give the activation key only one way");
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void aMissingOrEmptyKeyFileIsAUsageError() throws Exception {
+        Path missing = dir.resolve("no-such-key");
+        Run run = run("register", "--portal", portalUrl(), "--key-file", missing.toString(),
+                "--identity", dir.resolve("id").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--key-file " + missing + ": no such file");
+
+        Path empty = Files.writeString(dir.resolve("empty-key"), " \n");
+        Run blank = run("register", "--portal", portalUrl(), "--key-file", empty.toString(),
+                "--identity", dir.resolve("id").toString());
+        assertThat(blank.exit()).isEqualTo(2);
+        assertThat(blank.err()).contains("--key-file " + empty + ": the activation key is empty");
+
+        Run noStdin = run("register", "--portal", portalUrl(), "--key", "-", "--identity", dir.resolve("id").toString());
+        assertThat(noStdin.exit()).isEqualTo(2);
+        assertThat(noStdin.err()).contains("--key - (standard input): the activation key is empty");
+
+        Path twoLines = Files.writeString(dir.resolve("two-lines"), KEY + "\n" + KEY + "\n");
+        Run both = run("register", "--portal", portalUrl(), "--key-file", twoLines.toString(),
+                "--identity", dir.resolve("id").toString());
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("more than one line").doesNotContain(KEY);
+        assertThat(requests).isEmpty();
     }
 }

@@ -144,6 +144,9 @@ final class HeaderRules {
         }
         // an alternative service would send the browser elsewhere for this origin
         headers.remove(HttpHeaderNames.ALT_SVC);
+        // every HMI session shares the browser's cookie jar for the HMI domain: "Clear-Site-Data: cookies" from one
+        // device would wipe the cookies of the user's other HMI sessions (and their devices' storage)
+        headers.remove("clear-site-data");
         String location = headers.get(HttpHeaderNames.LOCATION);
         if (location != null) {
             headers.set(HttpHeaderNames.LOCATION, rewriteLocation(location, session));

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,14 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live HMI sessions, in memory (an HMI session lives no longer than the portal process that proxies it).
- * Thread-safe. Ended session ids are remembered for a week so that their host names answer "ended" instead of
- * "unknown"; a new id is never one that is live or remembered, and with 160 random bits a forgotten one does
- * not come back either.
+ * Thread-safe. Ended session ids are remembered for a week, at most the {@value #MAX_ENDED_KEPT} most recent, so
+ * that their host names answer "ended" (410) instead of "unknown" (404); a forgotten one answers 404. A new id is never
+ * one that is live or remembered, and with 160 random bits a forgotten one does not come back either.
  */
 public final class HmiSessionRegistry implements HmiSessions {
 
     private static final Logger log = LoggerFactory.getLogger(HmiSessionRegistry.class);
     private static final Duration ENDED_KEPT = Duration.ofDays(7);
+    /** About 10 MB of memory at most, whatever the rate at which sessions are opened and ended. */
+    static final int MAX_ENDED_KEPT = 100_000;
 
     /** What a host name's session id refers to. */
     record Lookup(HmiSession session, boolean ended) {
@@ -36,13 +39,24 @@ public final class HmiSessionRegistry implements HmiSessions {
     private final HmiProxySettings settings;
     private final Clock clock;
     private final Map<String, HmiSession> live = new ConcurrentHashMap<>();
-    private final Map<String, Instant> ended = new ConcurrentHashMap<>();
+    /** Ended ids in the order they ended; the oldest is forgotten beyond the cap. Guarded by itself. */
+    private final Map<String, Instant> ended;
     private volatile int boundPort;
 
     public HmiSessionRegistry(HmiProxySettings settings, Clock clock) {
+        this(settings, clock, MAX_ENDED_KEPT);
+    }
+
+    HmiSessionRegistry(HmiProxySettings settings, Clock clock, int maxEndedKept) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.boundPort = settings.port();
+        this.ended = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+                return size() > maxEndedKept;
+            }
+        };
     }
 
     @Override
@@ -61,7 +75,7 @@ public final class HmiSessionRegistry implements HmiSessions {
             String id;
             do {
                 id = Secrets.sessionId();
-            } while (live.containsKey(id) || ended.containsKey(id));
+            } while (live.containsKey(id) || wasEnded(id));
             session = new HmiSession(id, account, user, deviceId, serviceName, target, tls, originOf(id), now,
                     settings, token, Secrets.token());
             live.put(id, session);
@@ -91,12 +105,14 @@ public final class HmiSessionRegistry implements HmiSessions {
         return true;
     }
 
-    /** Ends every session of a user (user disabled, rights removed, signed out everywhere). */
+    /** Ends every session of a user (signed out, portal session expired, user disabled). */
+    @Override
     public int endForUser(String account, String user) {
         return endWhere(s -> s.account().equals(account) && s.user().equals(user), "ended for the user");
     }
 
     /** Ends every session on a device (device removed, certificate revoked, admin kill). */
+    @Override
     public int endForDevice(String deviceId) {
         return endWhere(s -> s.deviceId().equals(deviceId), "ended for the device");
     }
@@ -104,7 +120,9 @@ public final class HmiSessionRegistry implements HmiSessions {
     /** Ends sessions past their idle or absolute timeout and forgets long-ended ids; returns how many ended. */
     int endExpired() {
         Instant now = clock.instant();
-        ended.values().removeIf(at -> at.isBefore(now.minus(ENDED_KEPT)));
+        synchronized (ended) {
+            ended.values().removeIf(at -> at.isBefore(now.minus(ENDED_KEPT)));
+        }
         return endWhere(s -> s.expired(now), "expired");
     }
 
@@ -117,7 +135,13 @@ public final class HmiSessionRegistry implements HmiSessions {
             }
             endSession(session, "expired");
         }
-        return ended.containsKey(id) ? Lookup.ENDED : Lookup.UNKNOWN;
+        return wasEnded(id) ? Lookup.ENDED : Lookup.UNKNOWN;
+    }
+
+    private boolean wasEnded(String id) {
+        synchronized (ended) {
+            return ended.containsKey(id);
+        }
     }
 
     /** Called by the server once it listens, so URLs carry the real port when the port was 0 (tests). */
@@ -165,7 +189,9 @@ public final class HmiSessionRegistry implements HmiSessions {
     private void endSession(HmiSession session, String why) {
         Instant now = clock.instant();
         // remember the id before it leaves the live map so no lookup sees it as unknown in between
-        ended.put(session.id(), now);
+        synchronized (ended) {
+            ended.put(session.id(), now);
+        }
         if (live.remove(session.id(), session)) {
             session.end(now);
             log.info("HMI session {} {}: {} bytes from the browser, {} bytes to the browser", session.id(), why,

@@ -13,4 +13,13 @@ public interface HmiSessions {
      * @param tls whether the device's service speaks HTTPS (the agent side originates TLS later; now only http)
      */
     URI open(String account, String user, String deviceId, String serviceName, LanTarget target, boolean tls);
+
+    /**
+     * Ends every HMI session of a user (the account id and user name as passed to {@link #open}): their host names
+     * answer 410 from now on and their browser connections, WebSockets included, close. Returns how many ended.
+     */
+    int endForUser(String account, String user);
+
+    /** Ends every HMI session on a device (certificate revoked, device removed); returns how many ended. */
+    int endForDevice(String deviceId);
 }

@@ -2,12 +2,11 @@ package dev.gangway.portal.pki;
 
 import java.io.IOException;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPublicKey;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -36,7 +35,8 @@ public final class CertificateRequest {
 
     /**
      * Parses PEM text, verifies the request's signature (proof the device holds the private key) and the key type:
-     * EC P-256, or RSA of at least 2048 bits.
+     * EC P-256 only (the device contract). The key type is checked before the signature, so no other key type ever
+     * reaches a signature verifier.
      *
      * @throws CsrRejectedException naming what is wrong
      */
@@ -66,10 +66,6 @@ public final class CertificateRequest {
         } catch (IOException | RuntimeException e) {
             throw new CsrRejectedException("csr holds a public key that cannot be read: generate a new EC P-256 key");
         }
-        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
-            throw new CsrRejectedException("csr holds an RSA key of " + rsa.getModulus().bitLength()
-                    + " bits: use an EC P-256 key (or RSA of at least 2048 bits)");
-        }
         try {
             ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(Crypto.PROVIDER)
                     .build(keyInfo);
@@ -94,11 +90,9 @@ public final class CertificateRequest {
             }
             return;
         }
-        if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
-            return;
-        }
-        throw new CsrRejectedException("csr holds a key of type " + algorithm.getId()
-                + ", which is not accepted: generate an EC P-256 key");
+        String type = PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) ? "RSA" : algorithm.getId();
+        throw new CsrRejectedException("csr holds a key of type " + type + ", which is not accepted: only EC P-256 "
+                + "(secp256r1) keys are; generate an EC P-256 key");
     }
 
 }

@@ -20,6 +20,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * device serves there, its POSTs to the portal carry that foreign origin and end here. Requests without an
  * {@code Origin} header (older clients) still need the CSRF token; {@code Origin: null} (sandboxed frames, opaque
  * redirects) is refused. The device agent API is machine-to-machine, without cookies, and is not checked.
+ *
+ * <p>The portal's own origin is {@code gangway.portal.public-url} when set (the address behind a TLS reverse
+ * proxy), else the request's scheme, host and port ({@code server.forward-headers-strategy=native} makes those the
+ * browser's when a trusted proxy sends {@code X-Forwarded-*}).
  */
 class OriginCheckFilter extends OncePerRequestFilter {
 
@@ -69,8 +73,11 @@ class OriginCheckFilter extends OncePerRequestFilter {
         if (normalized == null) {
             return false;
         }
-        String own = origin(request.getScheme(), request.getServerName(), request.getServerPort());
-        return normalized.equals(own) || publicOrigin.map(normalized::equals).orElse(false);
+        // behind a TLS proxy the request's own scheme and port are the proxy's backend ones (http, 8080) unless
+        // forwarded headers are trusted: the configured public address is what browsers really send
+        String own = publicOrigin.orElseGet(
+                () -> origin(request.getScheme(), request.getServerName(), request.getServerPort()));
+        return normalized.equals(own);
     }
 
     private static String origin(URI uri) {

@@ -5,6 +5,7 @@ import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
@@ -19,6 +20,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.RequestMatcherEntry;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -32,10 +35,13 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
  *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in.</li>
  *   <li>CSRF tokens on every browser form, plus {@link OriginCheckFilter}; neither applies to the device agent API
  *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).</li>
- *   <li>Session cookie {@code __Host-gangway-session} (Secure) or {@code gangway-session} on plain HTTP, host-only,
+ *   <li>Session cookie {@code __Host-gangway-session} (Secure) with {@code gangway.portal.secure-cookies=true},
+ *       else {@code gangway-session} (plain-HTTP development); host-only,
  *       HttpOnly, SameSite=Lax.</li>
  *   <li>Sessions end after 30 minutes idle and {@code gangway.portal.session-absolute-timeout} (12 h) in all
- *       ({@link SessionLifetimeFilter}); sign-out invalidates the session on the server.</li>
+ *       ({@link SessionLifetimeFilter}); sign-out invalidates the session on the server. Sign-out runs every
+ *       {@link LogoutHandler} bean, and a session's end is published as a {@code SessionDestroyedEvent}: both end
+ *       the user's HMI sessions.</li>
  *   <li>A strict Content-Security-Policy; forms may only target the portal itself and the HMI origins (the "Open"
  *       form is redirected to one).</li>
  * </ul>
@@ -49,7 +55,8 @@ class SecurityConfiguration {
             PortalSettings portal, @Value("${gangway.hmi.scheme:http}") String hmiScheme,
             @Value("${gangway.hmi.base-domain:hmi.localhost}") String hmiBaseDomain,
             @Value("${gangway.hmi.port:8081}") int hmiPort,
-            @Value("${gangway.hmi.public-port:0}") int hmiPublicPort) throws Exception {
+            @Value("${gangway.hmi.public-port:0}") int hmiPublicPort,
+            ObjectProvider<LogoutHandler> logoutHandlers) throws Exception {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         http
                 .authenticationProvider(accountAuthentication)
@@ -65,6 +72,9 @@ class SecurityConfiguration {
                         .failureUrl("/login?error")
                         .permitAll())
                 .logout(logout -> logout
+                        // features that hold state tied to the signed-in user (HMI sessions) end it here
+                        .addLogoutHandler((request, response, signedIn) -> logoutHandlers.orderedStream()
+                                .forEach(handler -> handler.logout(request, response, signedIn)))
                         .logoutUrl("/logout")
                         .logoutSuccessUrl("/login?logout")
                         .invalidateHttpSession(true)
@@ -97,6 +107,25 @@ class SecurityConfiguration {
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
                 + "form-action 'self' " + hmiOrigins;
+    }
+
+    /**
+     * Publishes servlet session creation and destruction (sign-out, idle or absolute timeout) as Spring events, so
+     * features can end what the session held (HMI sessions end on {@code SessionDestroyedEvent}).
+     */
+    @Bean
+    static HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
+    }
+
+    /** Caps device agent API bodies before anything (security included) reads them. */
+    @Bean
+    FilterRegistrationBean<AgentBodyLimitFilter> agentBodyLimitFilter() {
+        FilterRegistrationBean<AgentBodyLimitFilter> registration = new FilterRegistrationBean<>(
+                new AgentBodyLimitFilter());
+        registration.addUrlPatterns(OriginCheckFilter.AGENT_API_PREFIX + "*");
+        registration.setOrder(-300);
+        return registration;
     }
 
     /** Runs before Spring Security's filters (order -100), so an expired session is never read. */

@@ -94,6 +94,21 @@ class DevicePagesTest extends PortalTestSupport {
     }
 
     @Test
+    void revokingADevicesCertificateEndsItsHmiSessions() throws Exception {
+        String csr = dev.gangway.portal.pki.TestCsr.plain(dev.gangway.portal.pki.TestCsr.ecKey("secp256r1"));
+        mvc.perform(post("/api/agent/v1/register").contentType("application/json").content("{\"activationKey\":\""
+                        + alicesDevice.key() + "\",\"csr\":\"" + csr.replace("\n", "\\n")
+                        + "\",\"serial\":\"SN-" + alicesDevice.deviceId() + "\",\"agentVersion\":\"0.1.0-test\"}"))
+                .andExpect(status().isCreated());
+
+        mvc.perform(post("/devices/" + alicesDevice.deviceId() + "/revoke").with(TestData.signedIn(alice))
+                        .with(csrf()))
+                .andExpect(status().isFound());
+
+        verify(hmiSessions).endForDevice(alicesDevice.deviceId());
+    }
+
+    @Test
     void anotherAccountsDeviceIsNotFound() throws Exception {
         tunnels.tunnelUp(bobsDevice.deviceId(), "beef", AGENT_INFO);
         mvc.perform(get("/devices/" + bobsDevice.deviceId()).with(TestData.signedIn(alice)))

@@ -200,6 +200,27 @@ class RegistrationApiTest extends PortalTestSupport {
                 .andExpect(jsonPath("$.error").isString());
     }
 
+    @Test
+    void anOversizedBodyIsRefusedWith413BeforeItIsParsedAndTheKeyStaysUsable() throws Exception {
+        NewActivationKey key = registry.create(user.accountId(), "Big", "test");
+        String padding = "x".repeat(70 * 1024);
+        mvc.perform(post("/api/agent/v1/register").contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(Map.of("activationKey", key.key(), "csr", padding,
+                                "serial", "SN-BIG", "agentVersion", "0.1.0-test"))))
+                .andExpect(status().isPayloadTooLarge())
+                .andExpect(jsonPath("$.error").value("request body too large"));
+        register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-BIG").andExpect(status().isCreated());
+    }
+
+    @Test
+    void anRsaKeyIsRefusedWith400NamingTheKeyType() throws Exception {
+        NewActivationKey key = registry.create(user.accountId(), "RSA", "test");
+        register(key.key(), TestCsr.plain(TestCsr.rsaKey(2048)), "SN-RSA")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.containsString("only EC P-256")));
+        register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-RSA").andExpect(status().isCreated());
+    }
+
     private ResultActions register(String key, String csr, String serial) throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("activationKey", key);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gangway.tunnel.LanTarget;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -83,5 +86,19 @@ class HeaderRulesTest {
         assertThat(HeaderRules.framingProblem(request)).contains("both");
         request.headers().remove("Transfer-Encoding").set("Content-Length", "3, 4");
         assertThat(HeaderRules.framingProblem(request)).contains("more than one");
+    }
+
+    @Test
+    void aDeviceCannotClearTheSiteDataOrMoveTheOriginElsewhere() {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().add("Clear-Site-Data", "\"cookies\", \"storage\"");
+        response.headers().add("Alt-Svc", "h3=\":443\"");
+        response.headers().add("Content-Type", "text/html");
+
+        HeaderRules.rewriteResponse(response, session, false);
+
+        assertThat(response.headers().contains("Clear-Site-Data")).isFalse();
+        assertThat(response.headers().contains("Alt-Svc")).isFalse();
+        assertThat(response.headers().get("Content-Type")).isEqualTo("text/html");
     }
 }

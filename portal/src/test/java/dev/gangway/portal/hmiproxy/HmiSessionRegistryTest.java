@@ -169,4 +169,21 @@ class HmiSessionRegistryTest {
     private static String token(URI entry) {
         return entry.getQuery().substring("token=".length());
     }
+
+    @Test
+    void onlyTheMostRecentEndedIdsAreRemembered() {
+        HmiSessionRegistry capped = new HmiSessionRegistry(HmiProxySettings.defaults(), clock, 3);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = id(capped.open("acme", "user" + i, "device-1", "hmi", HMI, false));
+            assertThat(capped.end(id)).isTrue();
+            ids.add(id);
+        }
+        // the two oldest are forgotten (404 instead of 410), the three most recent still answer "ended"
+        assertThat(capped.lookup(ids.get(0))).isEqualTo(HmiSessionRegistry.Lookup.UNKNOWN);
+        assertThat(capped.lookup(ids.get(1))).isEqualTo(HmiSessionRegistry.Lookup.UNKNOWN);
+        for (String id : ids.subList(2, 5)) {
+            assertThat(capped.lookup(id)).isEqualTo(HmiSessionRegistry.Lookup.ENDED);
+        }
+    }
 }

@@ -101,13 +101,18 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void refusesWeakOrForeignKeys() {
+    void acceptsOnlyEcP256Keys() {
         assertThatThrownBy(() -> CertificateRequest.parse(TestCsr.plain(TestCsr.rsaKey(1024))))
-                .isInstanceOf(CsrRejectedException.class).hasMessageContaining("RSA key of 1024 bits");
+                .isInstanceOf(CsrRejectedException.class).hasMessageContaining("key of type RSA");
         assertThatThrownBy(() -> CertificateRequest.parse(TestCsr.plain(TestCsr.ecKey("secp384r1"))))
                 .isInstanceOf(CsrRejectedException.class).hasMessageContaining("P-256");
-        assertThat(CertificateRequest.parse(TestCsr.plain(TestCsr.rsaKey(2048))).publicKey().getAlgorithm())
-                .isEqualTo("RSA");
+        // the contract is EC P-256: even a strong RSA key is refused, with the fix in the message
+        assertThatThrownBy(() -> CertificateRequest.parse(TestCsr.plain(TestCsr.rsaKey(2048))))
+                .isInstanceOf(CsrRejectedException.class)
+                .hasMessage("csr holds a key of type RSA, which is not accepted: only EC P-256 (secp256r1) keys are; "
+                        + "generate an EC P-256 key");
+        assertThat(CertificateRequest.parse(TestCsr.plain(TestCsr.ecKey("secp256r1"))).publicKey())
+                .isInstanceOf(java.security.interfaces.ECPublicKey.class);
     }
 
     @Test
