@@ -30,7 +30,8 @@ final class H2 {
     static final int STREAM_WINDOW = 1 << 20;
     /** Connection receive window: many streams at full speed, and a few stalled ones cannot block the rest. */
     static final int CONNECTION_WINDOW = 16 << 20;
-    static final int MAX_FRAME_SIZE = 16_384;
+    /** Largest frame either side accepts: one socket read (up to 64 KB) becomes one DATA frame. */
+    static final int MAX_FRAME_SIZE = 65_536;
     static final int MAX_HEADER_LIST_SIZE = 8_192;
     static final int DEFAULT_WINDOW = 65_535;
     /** Streams a relay accepts from one stream client (a portal multiplexes its users' streams). */

@@ -15,19 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins two channels carrying raw bytes with backpressure: auto-read off, read from one side only after a write
- * to the other succeeded, close both when either ends (after flushing).
+ * Joins two channels carrying raw bytes with backpressure, and closes both when either ends (after flushing).
  *
- * <h2>Flow</h2> Each side is read in bursts: auto-read is switched on for one read cycle (so a burst drains
- * what the socket or the stream's queue already holds, at most the channel's {@code maxMessagesPerRead}
- * messages) and off again at {@code channelReadComplete}, where the burst is flushed to the other side once.
- * The next burst starts only when the last write of the previous one has completed, so at most one burst per
- * direction is in flight and a slow side slows the other down instead of growing a buffer. For an HTTP/2
- * stream this also means window credit goes back only after the bytes moved on. Large bursts matter when the
- * two sides live on different event loops: every burst costs a hand-over between threads.
+ * <h2>Flow</h2> Both sides read with auto-read on; what one side reads is written to the other without a flush,
+ * and the whole read burst is flushed once at {@code channelReadComplete}. Backpressure follows writability:
+ * when the other side turns unwritable (its outbound buffer passed the high water mark, or an HTTP/2 stream ran
+ * out of window), the reading side stops reading until the other side is writable again. So what one direction
+ * buffers is bounded by the water marks plus one read burst, and an HTTP/2 stream that is not read holds at
+ * most its stream window; a slow side slows the other down instead of growing a buffer.
  *
  * <h2>End</h2> When one side closes, the other is closed after it wrote out what it still holds (at most
- * 30 s later). An exception on either side closes it.
+ * 30 s later). An exception on either side, or a failed write, closes it.
  */
 public final class Splice {
 
@@ -49,13 +47,8 @@ public final class Splice {
             closeAfterFlush(b);
             return;
         }
-        readBurst(a);
-        readBurst(b);
-    }
-
-    /** Reads one burst: auto-read stays on until this channel's next {@code channelReadComplete}. */
-    private static void readBurst(Channel channel) {
-        channel.config().setAutoRead(true);
+        a.config().setAutoRead(true);
+        b.config().setAutoRead(true);
     }
 
     private static void prepare(Channel channel) {
@@ -84,10 +77,13 @@ public final class Splice {
         }
     }
 
-    /** One direction: what this channel reads goes to {@code peer}. */
+    /**
+     * One direction: what this channel reads goes to {@code peer}. It also watches this channel's writability,
+     * which gates reading from {@code peer} (the other direction).
+     */
     private static final class Half extends ChannelInboundHandlerAdapter {
         private final Channel peer;
-        private ChannelFuture lastWrite;
+        private boolean wrote;
 
         Half(Channel peer) {
             this.peer = peer;
@@ -95,27 +91,34 @@ public final class Splice {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastWrite = peer.write(msg);
+            // A failed write fires exceptionCaught on the peer, whose half closes it (and so this side, after a flush).
+            peer.write(msg, peer.voidPromise());
+            wrote = true;
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ChannelFuture written = lastWrite;
-            if (written == null) {
-                // A burst that produced no bytes (e.g. an empty frame): keep reading or the splice would stall.
+            if (!wrote) {
                 return;
             }
-            lastWrite = null;
-            ctx.channel().config().setAutoRead(false);
+            wrote = false;
             peer.flush();
-            written.addListener(f -> {
-                if (f.isSuccess()) {
-                    readBurst(ctx.channel());
-                } else {
-                    ctx.close();
-                    peer.close();
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+                // The peer may live on another event loop and may have drained meanwhile; its writability event
+                // could have come before the line above, so look again rather than wait for one that is past.
+                if (peer.isWritable()) {
+                    ctx.channel().config().setAutoRead(true);
                 }
-            });
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                peer.config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
