@@ -177,6 +177,10 @@ class DeviceController {
             @PathVariable("name") String name, RedirectAttributes redirect) {
         Device device = device(user, id);
         AgentService service = registry.service(device, name).orElseThrow(DeviceController::notFound);
+        if (service.isHttpsWeb()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "service " + name
+                    + " serves HTTPS only; opening HTTPS HMIs needs the per-service TLS policy, not available yet");
+        }
         if (!service.isWeb()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
                     "service " + name + " is " + service.kind() + ", not a web page: it cannot be opened here");
@@ -190,7 +194,7 @@ class DeviceController {
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "the HMI proxy is not running");
         }
         URI target = sessions.open(user.accountId(), user.username(), device.getId(), service.name(),
-                new LanTarget(service.host(), service.port()), "https".equals(service.kind()));
+                new LanTarget(service.host(), service.port()), false);
         audit.record("hmi.open", "ok", user.getName(), user.accountId(), device.getId(), "service " + name);
         log.info("{} opened {} on device {}", user.getName(), name, device.getId());
         RedirectView view = new RedirectView(target.toString());

@@ -44,6 +44,7 @@ class DevicePagesTest extends PortalTestSupport {
             {"agentVersion":"0.1.0","hostname":"press-3","services":[
               {"name":"hmi","kind":"http","host":"198.19.0.2","port":80},
               {"name":"panel-vnc","kind":"vnc","host":"198.19.0.3","port":5900},
+              {"name":"s7-web","kind":"https","host":"198.19.0.5","port":443},
               {"name":"bad name!","kind":"http","host":"198.19.0.4","port":80},
               {"name":"weird","kind":"telnet","host":"198.19.0.4","port":23}]}
             """;
@@ -139,7 +140,8 @@ class DevicePagesTest extends PortalTestSupport {
                 "class=\"service\" data-service=\"hmi\" data-kind=\"http\"",
                 "class=\"service\" data-service=\"panel-vnc\" data-kind=\"vnc\"",
                 "action=\"/devices/" + alicesDevice.deviceId() + "/services/hmi/open\"")
-                .doesNotContain("bad name!", "telnet", "/services/panel-vnc/open");
+                .contains("class=\"service\" data-service=\"s7-web\" data-kind=\"https\"", "class=\"https-pending\"")
+                .doesNotContain("bad name!", "telnet", "/services/panel-vnc/open", "/services/s7-web/open");
         assertThat(page.split("class=\"open-hmi", -1)).hasSize(2);
 
         URI hmi = URI.create("http://s3ss10n.hmi.localhost:8081/__gangway/enter?token=t");
@@ -152,6 +154,10 @@ class DevicePagesTest extends PortalTestSupport {
         mvc.perform(post("/devices/" + alicesDevice.deviceId() + "/services/panel-vnc/open")
                         .with(TestData.signedIn(alice)).with(csrf()))
                 .andExpect(status().isBadRequest());
+        mvc.perform(post("/devices/" + alicesDevice.deviceId() + "/services/s7-web/open")
+                        .with(TestData.signedIn(alice)).with(csrf()))
+                .andExpect(status().isBadRequest())
+                .andExpect(status().reason(Matchers.containsString("serves HTTPS only")));
 
         tunnels.tunnelDown(alicesDevice.deviceId(), "abc123", "test");
         String offline = mvc.perform(get("/devices/" + alicesDevice.deviceId()).with(TestData.signedIn(alice)))
