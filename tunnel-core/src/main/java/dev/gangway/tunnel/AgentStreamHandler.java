@@ -13,9 +13,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.NetUtil;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2> The stream is auto-read off; only the request headers are read before the answer.
  */
-final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
+final class AgentStreamHandler extends StreamRequestHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AgentStreamHandler.class);
 
@@ -44,47 +42,20 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final Context context;
-    private boolean requested;
 
     AgentStreamHandler(Context context) {
         this.context = context;
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            ctx.read();
-        }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            if (requested) {
-                return;
-            }
-            if (!(msg instanceof Http2HeadersFrame frame)) {
-                ctx.read();
-                return;
-            }
-            requested = true;
-            Http2Headers headers = frame.headers();
-            String method = headers.method() == null ? "" : headers.method().toString();
-            if ("GET".equals(method) && TunnelProtocol.PATH_AGENT_INFO.contentEquals(orEmpty(headers.path()))) {
-                agentInfo(ctx);
-            } else if ("CONNECT".equals(method)) {
-                connect(ctx, headers);
-            } else {
-                refuse(ctx, TunnelError.PROTOCOL, "unexpected request " + method);
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
+    void request(ChannelHandlerContext ctx, Http2Headers headers) {
+        String method = headers.method() == null ? "" : headers.method().toString();
+        if ("GET".equals(method) && TunnelProtocol.PATH_AGENT_INFO.contentEquals(orEmpty(headers.path()))) {
+            agentInfo(ctx);
+        } else if ("CONNECT".equals(method)) {
+            connect(ctx, headers);
+        } else {
+            refuse(ctx, TunnelError.PROTOCOL, "unexpected request " + method);
         }
     }
 

@@ -3,10 +3,7 @@ package dev.gangway.tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,65 +16,38 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2> The client stream is auto-read off; exactly the request headers are read before the
  * answer, so bytes a client sends early wait (within the stream window) until the splice reads them.
  */
-final class TicketedConnect extends ChannelInboundHandlerAdapter {
+final class TicketedConnect extends StreamRequestHandler {
 
     private static final Logger log = LoggerFactory.getLogger(TicketedConnect.class);
 
     private final RelayServer relay;
-    private boolean requested;
 
     TicketedConnect(RelayServer relay) {
         this.relay = relay;
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            ctx.read();
+    void request(ChannelHandlerContext ctx, Http2Headers headers) {
+        if (!"CONNECT".contentEquals(headers.method() == null ? "" : headers.method())) {
+            refuse(ctx, TunnelException.of(TunnelError.PROTOCOL, "only CONNECT is served here"));
+            return;
         }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        CharSequence version = headers.get(TunnelProtocol.HEADER_VERSION);
+        if (version == null || !String.valueOf(TunnelProtocol.VERSION).contentEquals(version)) {
+            refuse(ctx, TunnelException.of(TunnelError.UNSUPPORTED_VERSION, "this relay speaks version "
+                    + TunnelProtocol.VERSION));
+            return;
+        }
+        CharSequence token = headers.get(TunnelProtocol.HEADER_TICKET);
+        StreamTicket ticket;
         try {
-            if (requested) {
-                return;
-            }
-            if (!(msg instanceof Http2HeadersFrame frame)) {
-                ctx.read();
-                return;
-            }
-            requested = true;
-            Http2Headers headers = frame.headers();
-            if (!"CONNECT".contentEquals(headers.method() == null ? "" : headers.method())) {
-                refuse(ctx, TunnelException.of(TunnelError.PROTOCOL, "only CONNECT is served here"));
-                return;
-            }
-            CharSequence version = headers.get(TunnelProtocol.HEADER_VERSION);
-            if (version == null || !String.valueOf(TunnelProtocol.VERSION).contentEquals(version)) {
-                refuse(ctx, TunnelException.of(TunnelError.UNSUPPORTED_VERSION, "this relay speaks version "
-                        + TunnelProtocol.VERSION));
-                return;
-            }
-            CharSequence token = headers.get(TunnelProtocol.HEADER_TICKET);
-            StreamTicket ticket;
-            try {
-                ticket = relay.verify(token == null ? null : token.toString());
-            } catch (TunnelException e) {
-                refuse(ctx, e);
-                return;
-            }
-            relay.openDeviceStream(ticket).whenComplete((device, error) ->
-                    ctx.executor().execute(() -> answer(ctx, ticket, device, error)));
-        } finally {
-            ReferenceCountUtil.release(msg);
+            ticket = relay.verify(token == null ? null : token.toString());
+        } catch (TunnelException e) {
+            refuse(ctx, e);
+            return;
         }
+        relay.openDeviceStream(ticket).whenComplete((device, error) ->
+                ctx.executor().execute(() -> answer(ctx, ticket, device, error)));
     }
 
     private void answer(ChannelHandlerContext ctx, StreamTicket ticket, Channel device, Throwable error) {
