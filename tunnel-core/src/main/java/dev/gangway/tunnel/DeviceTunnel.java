@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The relay's side of one device tunnel: the relay is the HTTP/2 client on the connection the agent opened.
  *
  * <h2>Lifecycle</h2> Created after the TLS handshake; {@link #authorized} admits it (or refuses with GOAWAY
- * naming the {@link TunnelError}); it is <em>up</em> after the agent answered the agent-info request, and
+ * naming the {@link TunnelError}), and a second authorizer check may still disconnect it; it is <em>up</em> after the agent answered the agent-info request, and
  * retired exactly once (drain, disconnect, replacement or close), which tells the listener it is down.
  *
  * <h2>Threading</h2> Stream bookkeeping happens on the connection's event loop; registry maps are concurrent.
@@ -95,7 +95,8 @@ final class DeviceTunnel {
     }
 
     private void admit() {
-        if (!channel.isActive()) {
+        // Retired already: the second authorizer check refused it while a duplicate was being probed.
+        if (!channel.isActive() || retired.get()) {
             return;
         }
         if (!relay.claim(identity.certificateSerial(), this)) {

@@ -139,10 +139,14 @@ public final class RelayServer implements AutoCloseable {
         for (DeviceTunnel tunnel : tunnels) {
             DeviceIdentity identity = tunnel.identity;
             if (identity != null && identity.deviceId().equals(deviceId)) {
-                log.info("disconnecting device {} ({})", deviceId, reason.name());
-                tunnel.close("disconnected: " + reason.description(), reason);
+                disconnect(tunnel, identity, reason);
             }
         }
+    }
+
+    private static void disconnect(DeviceTunnel tunnel, DeviceIdentity identity, TunnelError reason) {
+        log.info("disconnecting device {} ({})", identity.deviceId(), reason.name());
+        tunnel.close("disconnected: " + reason.description(), reason);
     }
 
     /** Asks the device's agent to go elsewhere (GOAWAY); live streams finish, new ones are refused. */
@@ -193,27 +197,67 @@ public final class RelayServer implements AutoCloseable {
         return tunnel.openStream(ticket);
     }
 
+    /**
+     * Runs the authorizer twice. The first verdict admits or refuses; the second runs once the tunnel has
+     * its identity, i.e. once {@link #disconnect} can find it. A revocation that commits between the first
+     * check and the moment {@code disconnect} can see the tunnel would otherwise be missed by both; now it
+     * either commits before the second check (which refuses) or after it (and {@code disconnect} finds it).
+     */
     void authorize(DeviceTunnel tunnel, X509Certificate certificate) {
         tunnels.add(tunnel);
         tunnel.channel.closeFuture().addListener(f -> tunnels.remove(tunnel));
         try {
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    DeviceIdentity identity = config.authorizer.authorize(certificate);
-                    if (identity == null || identity.deviceId() == null || identity.certificateSerial() == null) {
-                        throw new IllegalStateException("the device authorizer returned no device id or certificate serial");
-                    }
-                    return identity;
-                } catch (TunnelException e) {
-                    throw new CompletionException(e);
+            check(certificate).whenCompleteAsync((identity, error) -> {
+                tunnel.authorized(identity, unwrap(error));
+                if (error == null && tunnel.identity == identity) {
+                    recheck(tunnel, identity, certificate);
                 }
-            }, authorizations).whenCompleteAsync((identity, error) -> tunnel.authorized(identity,
-                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error),
-                    tunnel.channel.eventLoop());
+            }, tunnel.channel.eventLoop());
         } catch (RejectedExecutionException e) {
             log.warn("refused device tunnel from {}: too many pending authorizations", tunnel.remote);
             tunnel.channel.close();
         }
+    }
+
+    private void recheck(DeviceTunnel tunnel, DeviceIdentity identity, X509Certificate certificate) {
+        try {
+            check(certificate).whenCompleteAsync((again, error) -> {
+                if (error == null) {
+                    return;
+                }
+                Throwable cause = unwrap(error);
+                if (cause instanceof TunnelException) {
+                    log.info("device {} refused on its second authorization: {}", identity.deviceId(), cause.getMessage());
+                } else {
+                    log.warn("device authorizer failed on the second check of device {}", identity.deviceId(), cause);
+                }
+                // Fail closed, as the first check does: an unanswered check must not leave a tunnel up.
+                disconnect(tunnel, identity, cause instanceof TunnelException te ? te.error() : TunnelError.INTERNAL);
+            }, tunnel.channel.eventLoop());
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                log.warn("closing the tunnel of device {}: too many pending authorizations", identity.deviceId());
+                disconnect(tunnel, identity, TunnelError.INTERNAL);
+            }
+        }
+    }
+
+    private CompletableFuture<DeviceIdentity> check(X509Certificate certificate) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                DeviceIdentity identity = config.authorizer.authorize(certificate);
+                if (identity == null || identity.deviceId() == null || identity.certificateSerial() == null) {
+                    throw new IllegalStateException("the device authorizer returned no device id or certificate serial");
+                }
+                return identity;
+            } catch (TunnelException e) {
+                throw new CompletionException(e);
+            }
+        }, authorizations);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** The live tunnel other than {@code candidate} that holds this certificate, if any. */

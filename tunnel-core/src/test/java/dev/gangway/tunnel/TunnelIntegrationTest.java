@@ -283,6 +283,59 @@ class TunnelIntegrationTest {
     }
 
     @Test
+    void revocationBetweenTheFirstCheckAndRegistrationClosesTheTunnel() throws Exception {
+        // The first check says OK; the revocation then commits before disconnect could see the tunnel, so only
+        // the relay's second check can catch it.
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        restartRelayCounting(calls, true);
+        fx.knownDevices.add("dev-r");
+        TunnelClient agent = fx.startAgent(fx.agentBuilder(fx.pki.device("dev-r"), t -> { }));
+
+        eventually(() -> agent.lastError() == TunnelError.REVOKED);
+        eventually(() -> !fx.relay.isOnline("dev-r"));
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(fx.relay.onlineDevices()).doesNotContain("dev-r");
+        // Down is reported once for an up, never for a tunnel that was closed before it came up.
+        eventually(() -> fx.events.count("down dev-r") == fx.events.count("up dev-r"));
+        assertThat(fx.events.count("up dev-r")).isLessThanOrEqualTo(1);
+        assertThatThrownBy(() -> await(fx.relay.openStream(fx.ticket("dev-r", fx.echo.target()))))
+                .cause().isInstanceOfSatisfying(TunnelException.class,
+                        e -> assertThat(e.error()).isEqualTo(TunnelError.DEVICE_OFFLINE));
+    }
+
+    @Test
+    void aSecondCheckThatStillAuthorizesKeepsTheTunnelUp() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        restartRelayCounting(calls, false);
+        TunnelClient agent = fx.onlineAgent("dev-1");
+        eventually(() -> calls.get() == 2);
+
+        assertThat(fx.relay.isOnline("dev-1")).isTrue();
+        assertThat(agent.state()).isEqualTo(TunnelClient.State.CONNECTED);
+        assertThat(agent.lastError()).isNull();
+        Channel stream = await(fx.relay.openStream(fx.ticket("dev-1", fx.echo.target())));
+        byte[] data = randomBytes(10_000, 7);
+        assertThat(echoRoundTrip(stream, data)).isEqualTo(data);
+        stream.close();
+        assertThat(fx.events.count("up dev-1")).isEqualTo(1);
+        assertThat(fx.events.count("down ")).isZero();
+        assertThat(calls.get()).isEqualTo(2);
+    }
+
+    /** A relay whose authorizer counts its calls and, if {@code revokeAfterFirst}, refuses every call after the first. */
+    private void restartRelayCounting(java.util.concurrent.atomic.AtomicInteger calls, boolean revokeAfterFirst)
+            throws InterruptedException {
+        fx.relay.close();
+        fx.startRelay(b -> b.deviceAuthorizer(certificate -> {
+            DeviceIdentity identity = fx.authorize(certificate);
+            if (calls.incrementAndGet() > 1 && revokeAfterFirst) {
+                throw TunnelException.of(TunnelError.REVOKED, identity.certificateSerial());
+            }
+            return identity;
+        }));
+    }
+
+    @Test
     void streamsPerTunnelAreCapped() throws Exception {
         fx.relay.close();
         fx.startRelay(b -> b.maxStreamsPerTunnel(2));
