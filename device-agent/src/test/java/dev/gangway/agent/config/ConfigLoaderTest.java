@@ -86,7 +86,7 @@ class ConfigLoaderTest {
 
     @Test
     void appliesDefaults() throws Exception {
-        AgentConfig config = load("identity: ./id\nservices:\n" + service("hmi", "http", "10.0.0.5", "80"));
+        AgentConfig config = load("identity: ./id\nservices:\n" + service("hmi", "http", "198.18.0.5", "80"));
         assertThat(config.portal()).isEmpty();
         assertThat(config.keepalive()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.backoffMin()).isEqualTo(Duration.ofSeconds(1));
@@ -116,13 +116,13 @@ class ConfigLoaderTest {
             8.5   | services[1].port: '8.5' is not a TCP port (1-65535)
             """)
     void badPort(String port, String expected) {
-        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "10.0.0.5", "80")
-                + service("plc", "tcp", "10.0.0.6", port))).isEqualTo(prefix() + expected);
+        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "198.18.0.5", "80")
+                + service("plc", "tcp", "198.18.0.6", port))).isEqualTo(prefix() + expected);
     }
 
     @Test
     void missingPort() {
-        assertThat(error("identity: ./id\nservices:\n  - name: hmi\n    kind: http\n    host: 10.0.0.5\n"))
+        assertThat(error("identity: ./id\nservices:\n  - name: hmi\n    kind: http\n    host: 198.18.0.5\n"))
                 .isEqualTo(prefix() + "services[0].port: missing; give the service's TCP port (1-65535)");
     }
 
@@ -154,26 +154,26 @@ class ConfigLoaderTest {
 
     @Test
     void unknownServiceKey() {
-        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "10.0.0.5", "80") + "    user: admin\n"))
+        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "198.18.0.5", "80") + "    user: admin\n"))
                 .isEqualTo(prefix() + "services[0].user: unknown setting; allowed here: name, kind, host, port");
     }
 
     @Test
     void badName() {
-        assertThat(error("identity: ./id\nservices:\n" + service("My HMI", "http", "10.0.0.5", "80")))
+        assertThat(error("identity: ./id\nservices:\n" + service("My HMI", "http", "198.18.0.5", "80")))
                 .isEqualTo(prefix() + "services[0].name: 'My HMI' must be 1-32 characters of a-z, 0-9 and '-' (like hmi or plc-1)");
     }
 
     @Test
     void duplicateName() {
-        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "10.0.0.5", "80")
-                + service("hmi", "vnc", "10.0.0.5", "5900")))
+        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "http", "198.18.0.5", "80")
+                + service("hmi", "vnc", "198.18.0.5", "5900")))
                 .isEqualTo(prefix() + "services[1].name: 'hmi' is already used by services[0]; give every service its own name");
     }
 
     @Test
     void badKind() {
-        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "ftp", "10.0.0.5", "21")))
+        assertThat(error("identity: ./id\nservices:\n" + service("hmi", "ftp", "198.18.0.5", "21")))
                 .isEqualTo(prefix() + "services[0].kind: 'ftp' is not a service kind; use one of http, https, vnc, rdp, tcp");
     }
 

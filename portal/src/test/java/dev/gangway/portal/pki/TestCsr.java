@@ -74,7 +74,7 @@ public final class TestCsr {
                         KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning}));
                 extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                         new GeneralName(GeneralName.dNSName, "portal.example.com"),
-                        new GeneralName(GeneralName.iPAddress, "10.0.0.1")}));
+                        new GeneralName(GeneralName.iPAddress, "198.18.0.1")}));
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
             }
             String algorithm = signer.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
