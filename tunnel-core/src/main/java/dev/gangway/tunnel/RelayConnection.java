@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * becomes a device tunnel (relay = HTTP/2 client), {@link TunnelProtocol#ALPN_STREAM_CLIENT} a stream-client
  * connection (relay = HTTP/2 server); anything else, and any handshake failure, closes only this connection.
  */
-final class RelayConnection extends ApplicationProtocolNegotiationHandler {
+final class RelayConnection extends AlpnSelection {
 
     private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
 
@@ -31,7 +29,6 @@ final class RelayConnection extends ApplicationProtocolNegotiationHandler {
     private boolean reported;
 
     RelayConnection(RelayServer relay) {
-        super("");
         this.relay = relay;
     }
 
@@ -93,16 +90,6 @@ final class RelayConnection extends ApplicationProtocolNegotiationHandler {
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        // Netty reports a failed handshake (e.g. a timeout on a truncated ClientHello) only as an event.
-        if (evt instanceof SslHandshakeCompletionEvent event && !event.isSuccess()) {
-            handshakeFailure(ctx, event.cause());
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
     }
 
     @Override

@@ -13,10 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -150,12 +148,11 @@ public final class StreamClient implements AutoCloseable {
         }
     }
 
-    private static final class Alpn extends ApplicationProtocolNegotiationHandler {
+    private static final class Alpn extends AlpnSelection {
         private final CompletableFuture<StreamClient> result;
         private final EventLoopGroup owned;
 
         Alpn(CompletableFuture<StreamClient> result, EventLoopGroup owned) {
-            super("");
             this.result = result;
             this.owned = owned;
         }
@@ -177,15 +174,6 @@ public final class StreamClient implements AutoCloseable {
             if (!result.complete(new StreamClient(ctx.channel(), owned))) {
                 ctx.close();
             }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof SslHandshakeCompletionEvent event && !event.isSuccess()) {
-                handshakeFailure(ctx, event.cause());
-                return;
-            }
-            super.userEventTriggered(ctx, evt);
         }
 
         @Override

@@ -14,10 +14,8 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -286,12 +284,11 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /** Sets up HTTP/2 (agent = server) once TLS agreed on {@link TunnelProtocol#ALPN_DEVICE_TUNNEL}. */
-    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+    private final class Alpn extends AlpnSelection {
         private final Channel channel;
         private boolean reported;
 
         Alpn(Channel channel) {
-            super("");
             this.channel = channel;
         }
 
@@ -318,15 +315,6 @@ public final class TunnelClient implements AutoCloseable {
                 }
             }));
             p.addLast("events", new Events(channel));
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof SslHandshakeCompletionEvent event && !event.isSuccess()) {
-                handshakeFailure(ctx, event.cause());
-                return;
-            }
-            super.userEventTriggered(ctx, evt);
         }
 
         @Override
