@@ -19,12 +19,11 @@ import javax.net.ssl.SSLException;
  * TLS 1.3 contexts for every leg of the tunnel, with the right ALPN ids. Uses OpenSSL (BoringSSL) when
  * available, the JDK otherwise.
  *
- * <h2>Why the client contexts do not check host names</h2> The agent and stream clients trust only the CAs
- * they are given (the access server's own CA), and the JDK trust manager also requires the
- * {@code serverAuth} extended key usage, which only relay certificates carry (device certificates are
- * {@code clientAuth} only). Pinning to our own CA is therefore the identity check; a host-name check would
- * add nothing but break relays reached through a name or address that is not in their certificate (NAT,
- * load balancers, a moved public host).
+ * <h2>Relay identity</h2> The agent and stream clients trust only the CAs they are given (the access server's
+ * own CA); the JDK trust manager also requires the {@code serverAuth} extended key usage, which only relay
+ * certificates carry (device certificates are {@code clientAuth} only); and the relay's certificate must name
+ * the host that was dialled (RFC 6125, as browsers check), so a certificate our CA issued to another relay does
+ * not pass for this one. The access server puts the relay's public host in its certificate.
  *
  * <h2>ALPN</h2> Servers do not advertise a protocol when the client offers none of ours; the relay then
  * closes the connection after the handshake (the same behaviour with both providers).
@@ -54,7 +53,7 @@ public final class TunnelTls {
         return build(SslContextBuilder.forClient()
                 .keyManager(key, chain)
                 .trustManager(requireCas(trustedCas))
-                .endpointIdentificationAlgorithm(null)
+                .endpointIdentificationAlgorithm("HTTPS")
                 .applicationProtocolConfig(alpn(TunnelProtocol.ALPN_DEVICE_TUNNEL)));
     }
 
@@ -63,7 +62,7 @@ public final class TunnelTls {
             Collection<X509Certificate> trustedCas) {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .trustManager(requireCas(trustedCas))
-                .endpointIdentificationAlgorithm(null)
+                .endpointIdentificationAlgorithm("HTTPS")
                 .applicationProtocolConfig(alpn(TunnelProtocol.ALPN_STREAM_CLIENT));
         if (key != null) {
             requireKey(key, chain, "client");

@@ -35,8 +35,8 @@ final class AgentRunner implements AutoCloseable {
                 Duration.ofSeconds(5), Duration.ofSeconds(10), AgentVersion.get()));
         PortalRelayLocator locator = new PortalRelayLocator(api, device.deviceId(),
                 new RelayAddress(device.relayHost(), device.relayPort()));
-        SslContext tls = new RelayHostVerification(TunnelTls.forAgent(identity.key(),
-                new X509Certificate[] {identity.certificate()}, identity.trustedCas()));
+        SslContext tls = TunnelTls.forAgent(identity.key(), new X509Certificate[] {identity.certificate()},
+                identity.trustedCas());
         AtomicReference<TunnelClient> built = new AtomicReference<>();
         TunnelClient client = TunnelClient.builder()
                 .relayLocator(locator)
