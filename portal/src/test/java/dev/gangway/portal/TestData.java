@@ -21,12 +21,14 @@ public final class TestData {
     private TestData() {
     }
 
-    /** A new account with one user whose password is {@code password}. */
+    /** A new account with one user, its administrator, whose password is {@code password}. */
     public static PortalUser newUser(AccountRepository accounts, AppUserRepository users, PasswordEncoder encoder,
             String password) {
         Account account = accounts.save(new Account("acct-" + UUID.randomUUID().toString().substring(0, 8),
                 Instant.now()));
-        AppUser user = users.save(new AppUser(account.getId(), "user", encoder.encode(password), Instant.now()));
+        AppUser admin = new AppUser(account.getId(), "user", encoder.encode(password), Instant.now());
+        admin.setAccountAdmin(true);
+        AppUser user = users.save(admin);
         return new PortalUser(user.getId(), user.getUsername(), account.getId(), account.getName());
     }
 

@@ -31,6 +31,44 @@ public class AppUser {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Column(length = 254)
+    private String email;
+
+    /** Administrator of the account: every right on every device, and the admin pages. */
+    @Column(name = "account_admin", nullable = false)
+    private boolean accountAdmin;
+
+    /** Access ends at this instant (temporary access); null: no end. */
+    @Column(name = "expires_at")
+    private Instant expiresAt;
+
+    @Column(name = "password_changed_at")
+    private Instant passwordChangedAt;
+
+    @Column(name = "must_change_password", nullable = false)
+    private boolean mustChangePassword;
+
+    /** An administrator requires this user to sign in with a second factor. */
+    @Column(name = "require_two_factor", nullable = false)
+    private boolean requireTwoFactor;
+
+    @Column(name = "failed_attempts", nullable = false)
+    private int failedAttempts;
+
+    @Column(name = "locked_until")
+    private Instant lockedUntil;
+
+    /** The TOTP secret, encrypted; null: no authenticator app enrolled. */
+    @Column(name = "totp_secret")
+    private String totpSecret;
+
+    /** The last TOTP time step accepted, so a code works once. */
+    @Column(name = "totp_last_step", nullable = false)
+    private long totpLastStep;
+
+    @Column(name = "totp_enabled_at")
+    private Instant totpEnabledAt;
+
     protected AppUser() {
     }
 
@@ -41,6 +79,7 @@ public class AppUser {
         this.passwordHash = passwordHash;
         this.enabled = true;
         this.createdAt = createdAt;
+        this.passwordChangedAt = createdAt;
     }
 
     public String getId() {
@@ -65,5 +104,116 @@ public class AppUser {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public void setPasswordHash(String passwordHash) {
+        this.passwordHash = passwordHash;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getEmail() {
+        return email;
+    }
+
+    public void setEmail(String email) {
+        this.email = email;
+    }
+
+    public boolean isAccountAdmin() {
+        return accountAdmin;
+    }
+
+    public void setAccountAdmin(boolean accountAdmin) {
+        this.accountAdmin = accountAdmin;
+    }
+
+    public Instant getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public Instant getPasswordChangedAt() {
+        return passwordChangedAt;
+    }
+
+    public void setPasswordChangedAt(Instant passwordChangedAt) {
+        this.passwordChangedAt = passwordChangedAt;
+    }
+
+    public boolean isMustChangePassword() {
+        return mustChangePassword;
+    }
+
+    public void setMustChangePassword(boolean mustChangePassword) {
+        this.mustChangePassword = mustChangePassword;
+    }
+
+    public boolean isRequireTwoFactor() {
+        return requireTwoFactor;
+    }
+
+    public void setRequireTwoFactor(boolean requireTwoFactor) {
+        this.requireTwoFactor = requireTwoFactor;
+    }
+
+    public int getFailedAttempts() {
+        return failedAttempts;
+    }
+
+    public void setFailedAttempts(int failedAttempts) {
+        this.failedAttempts = failedAttempts;
+    }
+
+    public Instant getLockedUntil() {
+        return lockedUntil;
+    }
+
+    public void setLockedUntil(Instant lockedUntil) {
+        this.lockedUntil = lockedUntil;
+    }
+
+    public String getTotpSecret() {
+        return totpSecret;
+    }
+
+    public void setTotpSecret(String totpSecret) {
+        this.totpSecret = totpSecret;
+    }
+
+    public long getTotpLastStep() {
+        return totpLastStep;
+    }
+
+    public void setTotpLastStep(long totpLastStep) {
+        this.totpLastStep = totpLastStep;
+    }
+
+    public Instant getTotpEnabledAt() {
+        return totpEnabledAt;
+    }
+
+    public void setTotpEnabledAt(Instant totpEnabledAt) {
+        this.totpEnabledAt = totpEnabledAt;
+    }
+
+    /** Whether the user's access has ended (temporary access past its date). */
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** Whether failed sign-ins lock the user at this instant. */
+    public boolean isLockedAt(Instant now) {
+        return lockedUntil != null && now.isBefore(lockedUntil);
+    }
+
+    /** Whether an authenticator app is enrolled. */
+    public boolean hasTotp() {
+        return totpSecret != null;
     }
 }

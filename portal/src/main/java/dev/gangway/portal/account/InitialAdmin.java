@@ -51,7 +51,9 @@ class InitialAdmin implements ApplicationRunner {
         boolean generated = settings.adminPassword() == null || settings.adminPassword().isEmpty();
         String password = generated ? generatePassword() : settings.adminPassword();
         Account account = accounts.save(new Account(DEFAULT_ACCOUNT, clock.instant()));
-        users.save(new AppUser(account.getId(), ADMIN_USER, passwordEncoder.encode(password), clock.instant()));
+        AppUser admin = new AppUser(account.getId(), ADMIN_USER, passwordEncoder.encode(password), clock.instant());
+        admin.setAccountAdmin(true);
+        users.save(admin);
         log.info("Created account '{}' with user '{}'", DEFAULT_ACCOUNT, ADMIN_USER);
         if (generated) {
             log.warn("Initial admin password: {}", password);
