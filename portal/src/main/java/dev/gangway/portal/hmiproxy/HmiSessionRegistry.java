@@ -175,7 +175,8 @@ public final class HmiSessionRegistry implements HmiSessions {
         }
     }
 
-    private int endWhere(Predicate<HmiSession> which, String why) {
+    @Override
+    public int endWhere(Predicate<HmiSession> which, String why) {
         int count = 0;
         for (HmiSession session : live.values()) {
             if (which.test(session)) {

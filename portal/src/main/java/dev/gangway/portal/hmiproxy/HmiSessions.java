@@ -2,6 +2,7 @@ package dev.gangway.portal.hmiproxy;
 
 import dev.gangway.tunnel.LanTarget;
 import java.net.URI;
+import java.util.function.Predicate;
 
 /** Starts HMI sessions: each one gets its own origin, never reused. */
 public interface HmiSessions {
@@ -22,4 +23,10 @@ public interface HmiSessions {
 
     /** Ends every HMI session on a device (certificate revoked, device removed); returns how many ended. */
     int endForDevice(String deviceId);
+
+    /**
+     * Ends the live sessions that {@code which} selects (a right removed, a user disabled); returns how many ended.
+     * The predicate sees each live session once and must not block.
+     */
+    int endWhere(Predicate<HmiSession> which, String why);
 }
