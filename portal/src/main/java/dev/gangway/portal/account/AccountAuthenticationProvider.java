@@ -1,69 +1,125 @@
 package dev.gangway.portal.account;
 
-import java.util.List;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Checks account, user name and password. User names are unique per account only, so the account typed in the
- * sign-in form ({@link SignInDetails}) is part of the key. Unknown accounts and users cost a password hash too, so
- * response times do not tell which part was wrong; the message never tells either.
+ * Checks account, user name and password, then hands over to {@link SignInFlow} for the steps that may follow.
+ * User names are unique per account only, so the account typed in the sign-in form ({@link SignInDetails}) is part
+ * of the key. Unknown accounts and users cost a password hash too, so response times do not tell which part was
+ * wrong; the message never tells either.
+ *
+ * <p>In order: throttled address or account (refused before any hash), unknown user, invited user without a
+ * password, lockout, password, disabled, access ended. A locked user learns about the lock only with the right
+ * password: to a wrong one the answer is the usual "not correct", so the lock tells a guesser nothing.
+ *
+ * <p>Not transactional: the failure counting ({@link SignInState}) must commit although the sign-in then fails.
  */
 @Component
 class AccountAuthenticationProvider implements AuthenticationProvider {
 
     private static final String BAD_CREDENTIALS = "account, user name or password is not correct";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private final AccountRepository accounts;
     private final AppUserRepository users;
     private final PasswordEncoder passwordEncoder;
+    private final SignInState state;
+    private final SignInFlow flow;
+    private final Clock clock;
     private final String dummyHash;
 
-    AccountAuthenticationProvider(AccountRepository accounts, AppUserRepository users, PasswordEncoder passwordEncoder) {
+    AccountAuthenticationProvider(AccountRepository accounts, AppUserRepository users, PasswordEncoder passwordEncoder,
+            SignInState state, SignInFlow flow, Clock clock) {
         this.accounts = accounts;
         this.users = users;
         this.passwordEncoder = passwordEncoder;
+        this.state = state;
+        this.flow = flow;
+        this.clock = clock;
         this.dummyHash = passwordEncoder.encode("not-a-password-of-anyone");
     }
 
     @Override
-    @Transactional(readOnly = true)
     public Authentication authenticate(Authentication authentication) throws AuthenticationException {
-        String accountName = authentication.getDetails() instanceof SignInDetails details ? details.getAccount() : "";
+        SignInDetails details = authentication.getDetails() instanceof SignInDetails d ? d : null;
+        String accountName = details == null ? "" : details.getAccount();
+        String address = details == null ? null : details.getRemoteAddress();
         String username = authentication.getName() == null ? "" : authentication.getName().strip();
         String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
+        String actor = cut(accountName, 64) + "/" + cut(username, 64);
 
-        Optional<Account> account = accountName.isEmpty() ? Optional.empty() : accounts.findByName(accountName);
-        Optional<AppUser> user = account.flatMap(a -> users.findByAccountIdAndUsername(a.getId(), username));
-        if (user.isEmpty()) {
-            passwordEncoder.matches(password, dummyHash);
+        Optional<Account> account = accountName.isEmpty() || accountName.length() > SignInDetails.MAX_ACCOUNT_LENGTH
+                ? Optional.empty() : accounts.findByName(accountName);
+        Optional<SignInRefused> throttled = state.throttled(address, account.orElse(null));
+        if (throttled.isPresent()) {
+            throw throttled.get();
+        }
+        Optional<AppUser> found = account.flatMap(a -> username.isEmpty() || username.length() > 64
+                ? Optional.empty() : users.findByAccountIdAndUsername(a.getId(), username));
+        boolean tooLong = password.length() > Passwords.MAX_LENGTH;
+        if (found.isEmpty()) {
+            passwordEncoder.matches(tooLong ? "" : password, dummyHash);
+            state.failed(account.orElse(null), null, actor, address,
+                    account.isEmpty() ? "unknown account" : "unknown user", false);
             throw new BadCredentialsException(BAD_CREDENTIALS);
         }
-        if (!passwordEncoder.matches(password, user.get().getPasswordHash())) {
+        AppUser user = found.get();
+        if (Passwords.NO_PASSWORD.equals(user.getPasswordHash())) {
+            passwordEncoder.matches(tooLong ? "" : password, dummyHash);
+            state.failed(account.get(), user, actor, address, "no password set yet (invited)", false);
+            throw new SignInRefused("This user has not set a password yet: use the link in the invitation, or ask "
+                    + "an administrator of the account for a new one.");
+        }
+        boolean matches = !tooLong && passwordEncoder.matches(password, user.getPasswordHash());
+        Instant now = clock.instant();
+        if (user.isLockedAt(now)) {
+            state.failed(account.get(), user, actor, address, matches ? "locked (right password)"
+                    : "locked (wrong password)", false);
+            if (matches) {
+                throw new SignInRefused(SignInState.lockedMessage(user.getLockedUntil()));
+            }
             throw new BadCredentialsException(BAD_CREDENTIALS);
         }
-        if (!user.get().isEnabled()) {
-            throw new DisabledException("this user is disabled: ask an administrator of the account");
+        if (!matches) {
+            state.failed(account.get(), user, actor, address, "wrong password", true);
+            throw new BadCredentialsException(BAD_CREDENTIALS);
         }
-        PortalUser principal = new PortalUser(user.get().getId(), user.get().getUsername(), account.get().getId(),
-                account.get().getName());
-        UsernamePasswordAuthenticationToken result = UsernamePasswordAuthenticationToken.authenticated(principal, null,
-                List.of(new SimpleGrantedAuthority("ROLE_USER")));
-        result.setDetails(authentication.getDetails());
+        if (!user.isEnabled()) {
+            state.failed(account.get(), user, actor, address, "user disabled", false);
+            throw new SignInRefused("This user is disabled: ask an administrator of the account.");
+        }
+        if (user.isExpiredAt(now)) {
+            state.failed(account.get(), user, actor, address, "access ended", false);
+            throw new SignInRefused("This user's access ended on " + DAY.format(user.getExpiresAt())
+                    + ": ask an administrator of the account.");
+        }
+        state.succeeded(user);
+        Authentication result = flow.afterPassword(account.get(), user,
+                details == null ? null : details.getTrustedBrowserToken());
+        if (result instanceof UsernamePasswordAuthenticationToken token) {
+            token.setDetails(details);
+        }
         return result;
     }
 
     @Override
     public boolean supports(Class<?> authentication) {
         return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 }

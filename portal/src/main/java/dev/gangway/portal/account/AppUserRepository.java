@@ -1,8 +1,12 @@
 package dev.gangway.portal.account;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
 /** Users, looked up by account and user name. */
 public interface AppUserRepository extends JpaRepository<AppUser, String> {
@@ -16,4 +20,23 @@ public interface AppUserRepository extends JpaRepository<AppUser, String> {
 
     /** The account's administrators (lockout mails go to them). */
     List<AppUser> findByAccountIdAndAccountAdminTrue(String accountId);
+
+    /** Counts one failed sign-in (an atomic update: concurrent failures are all counted). */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update AppUser u set u.failedAttempts = u.failedAttempts + 1 where u.id = :id")
+    int countFailure(@Param("id") String id);
+
+    /**
+     * Locks the user until {@code until} and starts counting afresh, if the failures reached the threshold; of two
+     * concurrent failures at the threshold only one gets 1 (so one lockout mail goes out).
+     */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update AppUser u set u.lockedUntil = :until, u.failedAttempts = 0 "
+            + "where u.id = :id and u.failedAttempts >= :threshold")
+    int lockIfReached(@Param("id") String id, @Param("threshold") int threshold, @Param("until") Instant until);
+
+    /** Accepts a TOTP time step once: of two uses of the same (or an older) step only the first gets 1. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update AppUser u set u.totpLastStep = :step where u.id = :id and u.totpLastStep < :step")
+    int acceptTotpStep(@Param("id") String id, @Param("step") long step);
 }

@@ -4,12 +4,18 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.authentication.AuthenticationDetailsSource;
 import org.springframework.stereotype.Component;
 
-/** Captures the account field of the sign-in form for {@link AccountAuthenticationProvider}. */
+/** Captures the account field of the sign-in form and the remembered-browser cookie for the sign-in. */
 @Component
 class SignInDetailsSource implements AuthenticationDetailsSource<HttpServletRequest, SignInDetails> {
 
+    private final TrustedBrowsers trustedBrowsers;
+
+    SignInDetailsSource(TrustedBrowsers trustedBrowsers) {
+        this.trustedBrowsers = trustedBrowsers;
+    }
+
     @Override
     public SignInDetails buildDetails(HttpServletRequest request) {
-        return new SignInDetails(request);
+        return new SignInDetails(request, trustedBrowsers.tokenOf(request));
     }
 }

@@ -68,6 +68,10 @@ public class Device {
         this.registeredAt = at;
     }
 
+    void rename(String name) {
+        this.name = name;
+    }
+
     void seen(Instant at) {
         this.lastSeenAt = at;
     }

@@ -5,19 +5,27 @@ import dev.gangway.portal.hmiproxy.HmiSessions;
 import dev.gangway.portal.pki.DeviceCertificate;
 import dev.gangway.portal.pki.DeviceCertificateRepository;
 import dev.gangway.portal.pki.DeviceCertificates;
+import dev.gangway.portal.rights.Access;
+import dev.gangway.portal.rights.AccessService;
+import dev.gangway.portal.rights.DevicePool;
+import dev.gangway.portal.rights.Pools;
+import dev.gangway.portal.rights.Right;
 import dev.gangway.portal.system.AuditLog;
 import dev.gangway.portal.system.PortalSettings;
 import dev.gangway.tunnel.LanTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -36,8 +44,12 @@ import org.springframework.web.servlet.view.RedirectView;
 
 /**
  * The device pages: list with live status, add device and its activation page, device page with services and the
- * "Open" action for web services. Every device is looked up within the signed-in user's account; another
- * account's device id answers 404 like an id that does not exist.
+ * "Open" action for web services.
+ *
+ * <p>Every device is looked up within the signed-in user's account and needs a right on it ({@link Access}, read
+ * from the database at each request): a device of another account, or one the user holds no right on, answers 404
+ * like an id that does not exist. Holding some right but not the one an action needs answers 403 with a page that
+ * names the right.
  */
 @Controller
 class DeviceController {
@@ -50,6 +62,8 @@ class DeviceController {
     private final DeviceCertificates certificates;
     private final DeviceCertificateRepository certificateRecords;
     private final ObjectProvider<HmiSessions> hmiSessions;
+    private final AccessService access;
+    private final Pools pools;
     private final PortalSettings portal;
     private final DeviceSettings settings;
     private final AuditLog audit;
@@ -57,14 +71,16 @@ class DeviceController {
 
     DeviceController(DeviceRegistry registry, DeviceTunnels tunnels, DeviceEvents events,
             DeviceCertificates certificates, DeviceCertificateRepository certificateRecords,
-            ObjectProvider<HmiSessions> hmiSessions, PortalSettings portal, DeviceSettings settings, AuditLog audit,
-            Clock clock) {
+            ObjectProvider<HmiSessions> hmiSessions, AccessService access, Pools pools, PortalSettings portal,
+            DeviceSettings settings, AuditLog audit, Clock clock) {
         this.registry = registry;
         this.tunnels = tunnels;
         this.events = events;
         this.certificates = certificates;
         this.certificateRecords = certificateRecords;
         this.hmiSessions = hmiSessions;
+        this.access = access;
+        this.pools = pools;
         this.portal = portal;
         this.settings = settings;
         this.audit = audit;
@@ -82,50 +98,67 @@ class DeviceController {
 
     @GetMapping("/devices")
     String list(@AuthenticationPrincipal PortalUser user, Model model) {
+        Set<String> visible = access.visibleDeviceIds(user);
         List<DeviceRow> rows = registry.list(user.accountId()).stream()
+                .filter(d -> visible.contains(d.getId()))
                 .map(d -> new DeviceRow(d.getId(), d.getName(), d.getSerial(), tunnels.isOnline(d.getId()),
                         d.getLastSeenAt()))
                 .toList();
         model.addAttribute("devices", rows);
+        model.addAttribute("mayAddDevices", access.holdsAnywhere(user, Right.MANAGE_DEVICES));
         return "devices/list";
     }
 
     @GetMapping(path = "/devices/events", produces = "text/event-stream")
     @ResponseBody
     SseEmitter events(@AuthenticationPrincipal PortalUser user) {
+        Set<String> visible = access.visibleDeviceIds(user);
         Map<String, Boolean> snapshot = new LinkedHashMap<>();
         for (Device device : registry.list(user.accountId())) {
-            snapshot.put(device.getId(), tunnels.isOnline(device.getId()));
+            if (visible.contains(device.getId())) {
+                snapshot.put(device.getId(), tunnels.isOnline(device.getId()));
+            }
         }
-        return events.subscribe(user.accountId(), snapshot);
+        return events.subscribe(user, snapshot);
     }
 
     @GetMapping("/devices/new")
     String newDevice(@AuthenticationPrincipal PortalUser user, Model model) {
-        model.addAttribute("name", "");
-        return "devices/new";
+        access.requireAnywhere(user, Right.MANAGE_DEVICES);
+        return newDevicePage(user, model, "", null, null, null);
     }
 
     @PostMapping("/devices")
     String create(@AuthenticationPrincipal PortalUser user, @RequestParam(name = "name", required = false) String name,
-            Model model, RedirectAttributes redirect) {
-        NewActivationKey key;
+            @RequestParam(name = "pool", required = false) String pool, Model model, RedirectAttributes redirect) {
+        access.requireAnywhere(user, Right.MANAGE_DEVICES);
+        String poolId = pool == null || pool.isBlank() ? null : pool;
+        String nameError = null;
+        String poolError = null;
         try {
-            key = registry.create(user.accountId(), name, user.getName());
+            DeviceRegistry.checkName(name);
         } catch (IllegalArgumentException e) {
-                model.addAttribute("name", name == null ? "" : name);
-            model.addAttribute("nameError", e.getMessage());
-            return "devices/new";
+            nameError = e.getMessage();
         }
+        if (poolId == null && !access.isAdmin(user)) {
+            poolError = "Choose the pool the device goes into: you manage the devices of these pools.";
+        } else if (poolId != null && !access.poolsWhere(user, Right.MANAGE_DEVICES).contains(poolId)) {
+            poolError = "Choose one of the listed pools.";
+            poolId = null;
+        }
+        if (nameError != null || poolError != null) {
+            return newDevicePage(user, model, name, poolId, nameError, poolError);
+        }
+        NewActivationKey key = registry.create(user, name, poolId);
         redirect.addFlashAttribute("activationKey", key.key());
-        redirect.addFlashAttribute("keyExpires", key.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        redirect.addFlashAttribute("keyExpires", key.expiresAt().truncatedTo(ChronoUnit.SECONDS));
         return "redirect:/devices/" + key.deviceId() + "/activation";
     }
 
-    @GetMapping("/devices/{id}/activation")
-    String activation(@AuthenticationPrincipal PortalUser user, @PathVariable("id") String id, Model model,
-            HttpServletRequest request) {
-        Device device = device(user, id);
+    @GetMapping("/devices/{deviceId}/activation")
+    String activation(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
+            Model model, HttpServletRequest request) {
+        Device device = device(user, deviceId, Right.MANAGE_DEVICES);
         model.addAttribute("device", device);
         Object key = model.getAttribute("activationKey");
         if (key != null) {
@@ -138,33 +171,43 @@ class DeviceController {
         return "devices/activation";
     }
 
-    @PostMapping("/devices/{id}/activation-key")
-    String newActivationKey(@AuthenticationPrincipal PortalUser user, @PathVariable("id") String id,
+    @PostMapping("/devices/{deviceId}/activation-key")
+    String newActivationKey(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
             RedirectAttributes redirect) {
-        NewActivationKey key = registry.newActivationKey(user.accountId(), id, user.getName())
+        Device device = device(user, deviceId, Right.MANAGE_DEVICES);
+        NewActivationKey key = registry.newActivationKey(user.accountId(), device.getId(), user.getName())
                 .orElseThrow(DeviceController::notFound);
         redirect.addFlashAttribute("activationKey", key.key());
-        redirect.addFlashAttribute("keyExpires", key.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        redirect.addFlashAttribute("keyExpires", key.expiresAt().truncatedTo(ChronoUnit.SECONDS));
         return "redirect:/devices/" + key.deviceId() + "/activation";
     }
 
-    @GetMapping("/devices/{id}")
-    String show(@AuthenticationPrincipal PortalUser user, @PathVariable("id") String id, Model model) {
-        Device device = device(user, id);
-        List<DeviceCertificate> certs = certificateRecords.findByDeviceIdOrderByIssuedAtDesc(device.getId());
-        model.addAttribute("device", device);
-        model.addAttribute("online", tunnels.isOnline(device.getId()));
-        model.addAttribute("services", registry.services(device));
-        model.addAttribute("certificate", certs.stream().filter(c -> c.isValidAt(clock.instant())).findFirst()
-                .orElse(null));
-        model.addAttribute("certificates", certs);
-        return "devices/show";
+    @GetMapping("/devices/{deviceId}")
+    String show(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId, Model model) {
+        Set<Right> rights = access.rightsOn(user, deviceId);
+        Device device = visible(user, deviceId, rights);
+        return devicePage(user, device, rights, model);
     }
 
-    @PostMapping("/devices/{id}/revoke")
-    String revoke(@AuthenticationPrincipal PortalUser user, @PathVariable("id") String id,
+    @PostMapping("/devices/{deviceId}/rename")
+    String rename(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
+            @RequestParam(name = "name", required = false) String name, Model model, RedirectAttributes redirect) {
+        Device device = device(user, deviceId, Right.MANAGE_DEVICES);
+        try {
+            registry.rename(user.accountId(), device.getId(), name, user.getName());
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("newName", name == null ? "" : name);
+            model.addAttribute("nameError", e.getMessage());
+            return devicePage(user, device, access.rightsOn(user, deviceId), model);
+        }
+        redirect.addFlashAttribute("message", "Device renamed.");
+        return "redirect:/devices/" + device.getId();
+    }
+
+    @PostMapping("/devices/{deviceId}/revoke")
+    String revoke(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
             RedirectAttributes redirect) {
-        Device device = device(user, id);
+        Device device = device(user, deviceId, Right.MANAGE_DEVICES);
         int revoked = certificates.revokeDevice(user.accountId(), device.getId(), user.getName(),
                 "revoked by " + user.getName());
         redirect.addFlashAttribute("message", revoked == 0 ? "The device holds no valid certificate."
@@ -172,18 +215,23 @@ class DeviceController {
         return "redirect:/devices/" + device.getId();
     }
 
-    @PostMapping("/devices/{id}/services/{name}/open")
-    Object open(@AuthenticationPrincipal PortalUser user, @PathVariable("id") String id,
-            @PathVariable("name") String name, RedirectAttributes redirect) {
-        Device device = device(user, id);
-        AgentService service = registry.service(device, name).orElseThrow(DeviceController::notFound);
+    @PostMapping("/devices/{deviceId}/services/{serviceName}/open")
+    Object open(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
+            @PathVariable("serviceName") String serviceName, RedirectAttributes redirect) {
+        Set<Right> rights = access.rightsOn(user, deviceId);
+        Device device = visible(user, deviceId, rights);
+        if (!rights.contains(Right.OPEN_WEB_HMI)) {
+            throw new AccessDeniedException("You do not have the right to open web HMIs on this device ("
+                    + device.getName() + ").");
+        }
+        AgentService service = registry.service(device, serviceName).orElseThrow(DeviceController::notFound);
         if (service.isHttpsWeb()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "service " + name
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "service " + serviceName
                     + " serves HTTPS only; opening HTTPS HMIs needs the per-service TLS policy, not available yet");
         }
         if (!service.isWeb()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "service " + name + " is " + service.kind() + ", not a web page: it cannot be opened here");
+                    "service " + serviceName + " is " + service.kind() + ", not a web page: it cannot be opened here");
         }
         if (!tunnels.isOnline(device.getId())) {
             redirect.addFlashAttribute("openError", device.getName() + " is offline: its HMI cannot be opened now.");
@@ -195,8 +243,8 @@ class DeviceController {
         }
         URI target = sessions.open(user.accountId(), user.username(), device.getId(), service.name(),
                 new LanTarget(service.host(), service.port()), false);
-        audit.record("hmi.open", "ok", user.getName(), user.accountId(), device.getId(), "service " + name);
-        log.info("{} opened {} on device {}", user.getName(), name, device.getId());
+        audit.record("hmi.open", "ok", user.getName(), user.accountId(), device.getId(), "service " + serviceName);
+        log.info("{} opened {} on device {}", user.getName(), serviceName, device.getId());
         RedirectView view = new RedirectView(target.toString());
         view.setStatusCode(HttpStatus.SEE_OTHER);
         view.setExposeModelAttributes(false);
@@ -210,8 +258,58 @@ class DeviceController {
         return e.getMessage();
     }
 
-    private Device device(PortalUser user, String id) {
-        return registry.find(user.accountId(), id).orElseThrow(DeviceController::notFound);
+    private String newDevicePage(PortalUser user, Model model, String name, String poolId, String nameError,
+            String poolError) {
+        Set<String> allowed = access.poolsWhere(user, Right.MANAGE_DEVICES);
+        List<DevicePool> choices = pools.list(user.accountId()).stream().filter(p -> allowed.contains(p.getId()))
+                .toList();
+        boolean admin = access.isAdmin(user);
+        model.addAttribute("name", name == null ? "" : name);
+        model.addAttribute("pools", choices);
+        // a manager of a single pool has no choice to make
+        model.addAttribute("pool", poolId != null ? poolId : !admin && choices.size() == 1
+                ? choices.get(0).getId() : "");
+        model.addAttribute("poolOptional", admin);
+        model.addAttribute("nameError", nameError);
+        model.addAttribute("poolError", poolError);
+        return "devices/new";
+    }
+
+    private String devicePage(PortalUser user, Device device, Set<Right> rights, Model model) {
+        List<DeviceCertificate> certs = certificateRecords.findByDeviceIdOrderByIssuedAtDesc(device.getId());
+        boolean admin = access.isAdmin(user);
+        model.addAttribute("device", device);
+        model.addAttribute("online", tunnels.isOnline(device.getId()));
+        model.addAttribute("services", registry.services(device));
+        model.addAttribute("certificate", certs.stream().filter(c -> c.isValidAt(clock.instant())).findFirst()
+                .orElse(null));
+        model.addAttribute("certificates", certs);
+        model.addAttribute("rights", rights);
+        model.addAttribute("admin", admin);
+        model.addAttribute("mayOpen", rights.contains(Right.OPEN_WEB_HMI));
+        model.addAttribute("mayManage", rights.contains(Right.MANAGE_DEVICES));
+        model.addAttribute("pools", admin ? pools.holding(user.accountId(), device.getId()) : List.of());
+        if (!model.containsAttribute("newName")) {
+            model.addAttribute("newName", device.getName());
+        }
+        return "devices/show";
+    }
+
+    /** The device if the user holds any right on it, else 404; 403 if they lack {@code needed}. */
+    private Device device(PortalUser user, String deviceId, Right needed) {
+        Set<Right> rights = access.rightsOn(user, deviceId);
+        Device device = visible(user, deviceId, rights);
+        if (!rights.contains(needed)) {
+            throw new AccessDeniedException("You do not have the right \"" + needed.label() + "\" on this device.");
+        }
+        return device;
+    }
+
+    private Device visible(PortalUser user, String deviceId, Set<Right> rights) {
+        if (rights.isEmpty()) {
+            throw notFound();
+        }
+        return registry.find(user.accountId(), deviceId).orElseThrow(DeviceController::notFound);
     }
 
     private static ResponseStatusException notFound() {

@@ -1,6 +1,9 @@
 package dev.gangway.portal.device;
 
+import dev.gangway.portal.account.PortalUser;
+import dev.gangway.portal.rights.Access;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server-sent events of device status, per account: event {@code device}, data {@code {"id":"…","online":true}}.
- * A browser only ever receives events of its own account's devices. A comment every 25 s finds dead connections.
+ * A browser only ever receives events of devices of its own account on which its user holds a right now: each
+ * event is checked against {@link Access} when it is sent, so a right removed stops the events at once. A comment
+ * every 25 s finds dead connections.
  */
 @Component
 class DeviceEvents {
@@ -24,21 +29,28 @@ class DeviceEvents {
     private static final long STREAM_TIMEOUT_MS = 30 * 60 * 1000L;
 
     private final Map<String, Set<SseEmitter>> byAccount = new ConcurrentHashMap<>();
+    private final Map<SseEmitter, PortalUser> subscribers = new ConcurrentHashMap<>();
     private final JsonMapper json;
+    private final Access access;
 
-    DeviceEvents(JsonMapper json) {
+    DeviceEvents(JsonMapper json, Access access) {
         this.json = json;
+        this.access = access;
     }
 
-    /** A new stream for an account, starting with the given current status of its devices. */
-    SseEmitter subscribe(String accountId, Map<String, Boolean> snapshot) {
-        Set<SseEmitter> streams = byAccount.computeIfAbsent(accountId, k -> ConcurrentHashMap.newKeySet());
+    /** A new stream for a user, starting with the given current status of the devices they may see. */
+    SseEmitter subscribe(PortalUser user, Map<String, Boolean> snapshot) {
+        Set<SseEmitter> streams = byAccount.computeIfAbsent(user.accountId(), k -> ConcurrentHashMap.newKeySet());
         if (streams.size() >= MAX_STREAMS_PER_ACCOUNT) {
             throw new TooManyStreamsException();
         }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
+        subscribers.put(emitter, user);
         streams.add(emitter);
-        Runnable remove = () -> streams.remove(emitter);
+        Runnable remove = () -> {
+            streams.remove(emitter);
+            subscribers.remove(emitter);
+        };
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(e -> remove.run());
@@ -48,23 +60,30 @@ class DeviceEvents {
                 emitter.send(event(e.getKey(), e.getValue()));
             }
         } catch (IOException | IllegalStateException e) {
-            streams.remove(emitter);
+            remove.run();
             emitter.completeWithError(e);
         }
         return emitter;
     }
 
-    /** Tells every open stream of the account that the device went on- or offline. */
+    /** Tells every open stream of the account whose user may see the device that it went on- or offline. */
     void publish(String accountId, String deviceId, boolean online) {
         Set<SseEmitter> streams = byAccount.get(accountId);
         if (streams == null) {
             return;
         }
+        Map<String, Boolean> maySee = new HashMap<>();
         for (SseEmitter emitter : streams) {
+            PortalUser user = subscribers.get(emitter);
+            if (user == null || !maySee.computeIfAbsent(user.userId(),
+                    id -> !access.rightsOn(user, deviceId).isEmpty())) {
+                continue;
+            }
             try {
                 emitter.send(event(deviceId, online));
             } catch (IOException | IllegalStateException e) {
                 streams.remove(emitter);
+                subscribers.remove(emitter);
                 emitter.completeWithError(e);
             }
         }
@@ -78,6 +97,7 @@ class DeviceEvents {
                     emitter.send(SseEmitter.event().comment("keepalive"));
                 } catch (IOException | IllegalStateException e) {
                     streams.remove(emitter);
+                    subscribers.remove(emitter);
                     emitter.completeWithError(e);
                 }
             }

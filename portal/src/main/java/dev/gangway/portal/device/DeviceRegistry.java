@@ -1,6 +1,12 @@
 package dev.gangway.portal.device;
 
+import dev.gangway.portal.account.AccountRepository;
+import dev.gangway.portal.account.AppUserRepository;
+import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.relay.DeviceOwnership;
+import dev.gangway.portal.rights.Access;
+import dev.gangway.portal.rights.Pools;
+import dev.gangway.portal.rights.Right;
 import dev.gangway.portal.system.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,14 +29,23 @@ public class DeviceRegistry implements DeviceOwnership {
     private final DeviceRepository devices;
     private final ActivationKeyRepository keys;
     private final DeviceSettings settings;
+    private final Pools pools;
+    private final Access access;
+    private final AppUserRepository users;
+    private final AccountRepository accounts;
     private final AuditLog audit;
     private final JsonMapper json;
     private final Clock clock;
 
-    DeviceRegistry(DeviceRepository devices, ActivationKeyRepository keys, DeviceSettings settings, AuditLog audit,
-            JsonMapper json, Clock clock) {
+    DeviceRegistry(DeviceRepository devices, ActivationKeyRepository keys, DeviceSettings settings, Pools pools,
+            Access access, AppUserRepository users, AccountRepository accounts, AuditLog audit, JsonMapper json,
+            Clock clock) {
+        this.access = access;
+        this.users = users;
+        this.accounts = accounts;
         this.devices = devices;
         this.keys = keys;
+        this.pools = pools;
         this.settings = settings;
         this.audit = audit;
         this.json = json;
@@ -43,6 +58,33 @@ public class DeviceRegistry implements DeviceOwnership {
         Device device = devices.save(new Device(accountId, checkName(name), clock.instant()));
         audit.record("device.create", "ok", actor, accountId, device.getId(), device.getName());
         return newKey(device, actor);
+    }
+
+    /**
+     * Creates a device with its first activation key, placed into a pool on which the user holds "manage devices"
+     * (admins: any pool, or none with {@code poolId} null) in the same transaction: a refused pool creates nothing.
+     */
+    @Transactional
+    NewActivationKey create(PortalUser user, String name, String poolId) {
+        Device device = devices.saveAndFlush(new Device(user.accountId(), checkName(name), clock.instant()));
+        audit.record("device.create", "ok", user.getName(), user.accountId(), device.getId(), device.getName());
+        if (poolId != null) {
+            pools.placeNewDevice(user, poolId, device.getId());
+        }
+        return newKey(device, user.getName());
+    }
+
+    /** Renames a device of the account; {@link IllegalArgumentException} with the message for the name field. */
+    @Transactional
+    void rename(String accountId, String deviceId, String name, String actor) {
+        Device device = devices.findByIdAndAccountId(deviceId, accountId).orElseThrow();
+        String checked = checkName(name);
+        if (checked.equals(device.getName())) {
+            return;
+        }
+        String before = device.getName();
+        device.rename(checked);
+        audit.record("device.rename", "ok", actor, accountId, deviceId, before + " renamed to " + checked);
     }
 
     /** A new activation key for an existing device of the account; unused earlier keys stop working. */
@@ -79,8 +121,15 @@ public class DeviceRegistry implements DeviceOwnership {
 
     @Override
     @Transactional(readOnly = true)
-    public boolean isInAccount(String deviceId, String accountId) {
-        return find(accountId, deviceId).isPresent();
+    public boolean mayOpenWeb(String deviceId, String accountId, String username) {
+        if (find(accountId, deviceId).isEmpty()) {
+            return false;
+        }
+        return users.findByAccountIdAndUsername(accountId, username)
+                .flatMap(user -> accounts.findById(accountId).map(account -> new PortalUser(user.getId(),
+                        user.getUsername(), accountId, account.getName())))
+                .map(user -> access.can(user, deviceId, Right.OPEN_WEB_HMI))
+                .orElse(false);
     }
 
     /** The device's services as last reported by its agent. */

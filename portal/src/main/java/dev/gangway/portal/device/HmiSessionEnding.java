@@ -1,8 +1,14 @@
 package dev.gangway.portal.device;
 
 import dev.gangway.portal.account.PortalUser;
+import dev.gangway.portal.account.UserAccessEnded;
 import dev.gangway.portal.hmiproxy.HmiSessions;
 import dev.gangway.portal.pki.CertificatesRevoked;
+import dev.gangway.portal.rights.AccessChanged;
+import dev.gangway.portal.rights.AccessService;
+import dev.gangway.portal.rights.Right;
+import java.util.Map;
+import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -19,8 +25,15 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Ends HMI sessions when the right they were opened under goes away: the user signs out or their portal session
- * ends (idle or absolute timeout), or the device's certificate is revoked. An HMI session lives on its own origin
- * with its own cookie, so without this it would outlive the sign-out that should have ended it.
+ * ends (idle or absolute timeout), the device's certificate is revoked, the user's access ends or shrinks
+ * ({@link UserAccessEnded}: disabled, expired, password or two-factor reset), or rights shrink
+ * ({@link AccessChanged}: rights removed, a member removed, a device taken out of a pool, a group or pool deleted).
+ * An HMI session lives on its own origin with its own cookie, so without this it would outlive the change that
+ * should have ended it.
+ *
+ * <p>On {@link AccessChanged} every live session of the account is checked against who holds "open web HMIs" on
+ * which device now (one read of the database, after commit), and those no longer covered end: whatever the change
+ * was, the outcome is the same as if the user had to open the session again.
  *
  * <p>A user's HMI sessions are keyed by account id and user name, so signing out in one browser ends the user's
  * HMI sessions opened from any other browser too.
@@ -31,9 +44,11 @@ class HmiSessionEnding implements LogoutHandler {
     private static final Logger log = LoggerFactory.getLogger(HmiSessionEnding.class);
 
     private final ObjectProvider<HmiSessions> hmiSessions;
+    private final AccessService access;
 
-    HmiSessionEnding(ObjectProvider<HmiSessions> hmiSessions) {
+    HmiSessionEnding(ObjectProvider<HmiSessions> hmiSessions, AccessService access) {
         this.hmiSessions = hmiSessions;
+        this.access = access;
     }
 
     /** Sign-out ({@code POST /logout}). */
@@ -62,6 +77,35 @@ class HmiSessionEnding implements LogoutHandler {
             if (ended > 0) {
                 log.info("Ended {} HMI session(s) on device {}: certificate revoked", ended, deviceId);
             }
+        }
+    }
+
+    /** After commit: a change rolled back must not end anything, and the check must read the committed rights. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void accessChanged(AccessChanged event) {
+        HmiSessions sessions = hmiSessions.getIfAvailable();
+        if (sessions == null) {
+            return;
+        }
+        Map<String, Set<String>> holders = access.holders(event.accountId(), Right.OPEN_WEB_HMI);
+        int ended = sessions.endWhere(s -> s.account().equals(event.accountId())
+                && !holders.getOrDefault(s.user(), Set.of()).contains(s.deviceId()), event.why());
+        if (ended > 0) {
+            log.info("Ended {} HMI session(s) in account {}: {}", ended, event.accountId(), event.why());
+        }
+    }
+
+    /** After commit: the user was disabled, expired, or had their password or second factor reset. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void userAccessEnded(UserAccessEnded event) {
+        HmiSessions sessions = hmiSessions.getIfAvailable();
+        if (sessions == null) {
+            return;
+        }
+        int ended = sessions.endForUser(event.accountId(), event.username());
+        if (ended > 0) {
+            log.info("Ended {} HMI session(s) of {} in account {}: {}", ended, event.username(), event.accountId(),
+                    event.reason());
         }
     }
 

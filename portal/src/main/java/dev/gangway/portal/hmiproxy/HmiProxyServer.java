@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,7 +33,9 @@ import org.springframework.context.SmartLifecycle;
  *
  * <h2>Lifecycle</h2>
  * A {@link SmartLifecycle} bean: {@link #start()} binds (failing with a message naming the port setting),
- * starts the sweeper that ends expired sessions, {@link #stop()} closes the listener and every connection.
+ * starts the sweeper that, every {@value #SWEEP_SECONDS} seconds, ends expired sessions and hands the bytes so far
+ * of the live ones to the connection report; {@link #stop()} closes the listener and every connection, and ends
+ * the live sessions ("portal stopped"), waiting a few seconds for their connection records to be closed.
  * It has its own event loops (epoll when available), separate from the relay's.
  *
  * <h2>Hostile input</h2>
@@ -42,7 +45,8 @@ import org.springframework.context.SmartLifecycle;
 public final class HmiProxyServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HmiProxyServer.class);
-    private static final long SWEEP_SECONDS = 30;
+    static final long SWEEP_SECONDS = 10;
+    private static final Duration REPORT_FLUSH = Duration.ofSeconds(5);
 
     private final HmiProxySettings settings;
     private final HmiSessionRegistry registry;
@@ -115,6 +119,11 @@ public final class HmiProxyServer implements SmartLifecycle {
         }
         listener.close().awaitUninterruptibly();
         connections.close().awaitUninterruptibly();
+        int ended = registry.endAll("portal stopped");
+        registry.flushReport(REPORT_FLUSH);
+        if (ended > 0) {
+            log.info("Ended {} HMI session(s): the portal stops", ended);
+        }
         listener = null;
         port = -1;
         shutDownGroups();
@@ -157,8 +166,9 @@ public final class HmiProxyServer implements SmartLifecycle {
     private void sweep() {
         try {
             registry.endExpired();
+            registry.reportProgress();
         } catch (RuntimeException e) {
-            log.warn("Ending expired HMI sessions failed", e);
+            log.warn("Ending expired HMI sessions or reporting their bytes failed", e);
         }
     }
 

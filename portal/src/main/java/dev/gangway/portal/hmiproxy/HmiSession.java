@@ -40,6 +40,8 @@ public final class HmiSession {
     private String entryToken;
     private volatile Instant lastUsedAt;
     private volatile Instant endedAt;
+    /** The session's row in the connection report, once recorded. */
+    private volatile String recordId;
 
     HmiSession(String id, String account, String user, String deviceId, String serviceName, LanTarget target,
             boolean tls, String origin, Instant now, HmiProxySettings settings, String entryToken,
@@ -136,6 +138,15 @@ public final class HmiSession {
     /** Browser connections open now (HTTP keep-alive and WebSocket). */
     public synchronized int connectionCount() {
         return connections.size();
+    }
+
+    /** The id of the session's connection record, or null when none was written (no report, tests). */
+    String recordId() {
+        return recordId;
+    }
+
+    void recordedAs(String recordId) {
+        this.recordId = recordId;
     }
 
     /** The {@code Host} value the device's web server expects. */

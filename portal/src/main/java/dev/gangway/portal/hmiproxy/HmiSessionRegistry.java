@@ -21,8 +21,13 @@ import org.slf4j.LoggerFactory;
  * Thread-safe. Ended session ids are remembered for a week, at most the {@value #MAX_ENDED_KEPT} most recent, so
  * that their host names answer "ended" (410) instead of "unknown" (404); a forgotten one answers 404. A new id is never
  * one that is live or remembered, and with 160 random bits a forgotten one does not come back either.
+ *
+ * <h2>Connection report</h2>
+ * Each session is recorded by a {@link SessionRecorder} before it goes live (a failed record or audit write
+ * refuses the session), its bytes so far are handed over by {@link #reportProgress()} and its end, whatever the
+ * reason, by the one place sessions end.
  */
-public final class HmiSessionRegistry implements HmiSessions {
+public final class HmiSessionRegistry implements HmiSessions, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HmiSessionRegistry.class);
     private static final Duration ENDED_KEPT = Duration.ofDays(7);
@@ -38,18 +43,29 @@ public final class HmiSessionRegistry implements HmiSessions {
 
     private final HmiProxySettings settings;
     private final Clock clock;
+    private final SessionRecorder recorder;
     private final Map<String, HmiSession> live = new ConcurrentHashMap<>();
     /** Ended ids in the order they ended; the oldest is forgotten beyond the cap. Guarded by itself. */
     private final Map<String, Instant> ended;
     private volatile int boundPort;
 
+    /** A registry that records nothing in the connection report. */
     public HmiSessionRegistry(HmiProxySettings settings, Clock clock) {
-        this(settings, clock, MAX_ENDED_KEPT);
+        this(settings, clock, SessionRecorder.NONE);
+    }
+
+    HmiSessionRegistry(HmiProxySettings settings, Clock clock, SessionRecorder recorder) {
+        this(settings, clock, recorder, MAX_ENDED_KEPT);
     }
 
     HmiSessionRegistry(HmiProxySettings settings, Clock clock, int maxEndedKept) {
+        this(settings, clock, SessionRecorder.NONE, maxEndedKept);
+    }
+
+    HmiSessionRegistry(HmiProxySettings settings, Clock clock, SessionRecorder recorder, int maxEndedKept) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.boundPort = settings.port();
         this.ended = new LinkedHashMap<>() {
             @Override
@@ -71,14 +87,22 @@ public final class HmiSessionRegistry implements HmiSessions {
         String token = Secrets.token();
         HmiSession session;
         synchronized (this) {
-            endOldestBeyondLimit(account, user, now);
             String id;
             do {
                 id = Secrets.sessionId();
             } while (live.containsKey(id) || wasEnded(id));
             session = new HmiSession(id, account, user, deviceId, serviceName, target, tls, originOf(id), now,
                     settings, token, Secrets.token());
-            live.put(id, session);
+        }
+        // recorded (and audited) before it is live, outside the lock as it writes to the database: when that
+        // fails, the session never existed
+        recorder.opened(session, () -> endSession(session, "not opened: its connection record was undone"));
+        synchronized (this) {
+            if (session.isEnded()) {
+                throw new IllegalStateException("HMI session " + session.id() + " was undone while opening");
+            }
+            endOldestBeyondLimit(account, user, now);
+            live.put(session.id(), session);
         }
         log.info("Opened HMI session {} for {}/{} on device {} service {} ({})", session.id(), account, user,
                 deviceId, serviceName, target);
@@ -124,6 +148,27 @@ public final class HmiSessionRegistry implements HmiSessions {
             ended.values().removeIf(at -> at.isBefore(now.minus(ENDED_KEPT)));
         }
         return endWhere(s -> s.expired(now), "expired");
+    }
+
+    /** Ends every live session (the portal stops); returns how many ended. */
+    int endAll(String why) {
+        return endWhere(s -> true, why);
+    }
+
+    /** Hands the bytes so far of the live sessions to the connection report; never blocks. */
+    void reportProgress() {
+        recorder.progress(live.values());
+    }
+
+    /** Waits until the connection report has written what it was handed (the portal stops). */
+    void flushReport(Duration timeout) {
+        recorder.flush(timeout);
+    }
+
+    /** Stops the connection report's writer (Spring calls this when the context closes, after the proxy stopped). */
+    @Override
+    public void close() {
+        recorder.close();
     }
 
     /** Resolves a session id from a host name, ending the session first if it has expired. */
@@ -193,8 +238,10 @@ public final class HmiSessionRegistry implements HmiSessions {
         synchronized (ended) {
             ended.put(session.id(), now);
         }
-        if (live.remove(session.id(), session)) {
-            session.end(now);
+        boolean wasLive = live.remove(session.id(), session);
+        session.end(now);
+        if (wasLive) {
+            recorder.ended(session, why);
             log.info("HMI session {} {}: {} bytes from the browser, {} bytes to the browser", session.id(), why,
                     session.bytesFromBrowser(), session.bytesToBrowser());
         }

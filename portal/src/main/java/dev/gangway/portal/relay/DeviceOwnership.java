@@ -1,8 +1,14 @@
 package dev.gangway.portal.relay;
 
-/** Which account a device belongs to, so streams are checked once more before a ticket is signed. */
+/**
+ * Whether a user may still open a stream to a device, checked once more for every stream before a ticket is signed:
+ * a right removed or a user disabled refuses the next stream even where a page or a session checked before.
+ */
 public interface DeviceOwnership {
 
-    /** Whether the device exists and belongs to the account. */
-    boolean isInAccount(String deviceId, String accountId);
+    /**
+     * Whether the device exists in the account and the user (by name, within that account; enabled, not expired)
+     * holds the right to open its web HMIs.
+     */
+    boolean mayOpenWeb(String deviceId, String accountId, String username);
 }

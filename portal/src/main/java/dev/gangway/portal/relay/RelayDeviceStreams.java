@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
- * Opens streams through the embedded relay: checks once more that the device is in the user's account, signs a
- * ticket valid for {@value #TICKET_SECONDS} seconds and lets the relay verify it like any other.
+ * Opens streams through the embedded relay: checks once more that the device is in the user's account and that
+ * the user still holds the right to open it, signs a ticket valid for {@value #TICKET_SECONDS} seconds and lets the relay verify it like any other.
  *
  * <p>The HMI proxy calls {@link #open} on its Netty event loop, and the ownership check reads the database: it runs
  * on a small pool of its own ({@value #CHECK_THREADS} threads, {@value #CHECK_QUEUE} waiting checks at most; beyond
@@ -58,14 +58,14 @@ class RelayDeviceStreams implements DeviceStreams, AutoCloseable {
     public CompletableFuture<Channel> open(String account, String user, String deviceId, LanTarget target) {
         CompletableFuture<Boolean> inAccount;
         try {
-            inAccount = CompletableFuture.supplyAsync(() -> ownership.isInAccount(deviceId, account), checks);
+            inAccount = CompletableFuture.supplyAsync(() -> ownership.mayOpenWeb(deviceId, account, user), checks);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(TunnelException.of(TunnelError.DEVICE_OFFLINE,
                     "the portal is too busy to open a stream to device " + deviceId + " now; try again"));
         }
         return inAccount.thenCompose(owned -> owned ? openChecked(account, user, deviceId, target)
                 : CompletableFuture.failedFuture(TunnelException.of(TunnelError.UNKNOWN_DEVICE,
-                        "device " + deviceId + " is not in the user's account")));
+                        "device " + deviceId + " is not in the user's account, or the user may not open it")));
     }
 
     private CompletableFuture<Channel> openChecked(String account, String user, String deviceId, LanTarget target) {

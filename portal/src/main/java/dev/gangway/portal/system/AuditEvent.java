@@ -6,11 +6,27 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.Immutable;
 
-/** One line of the append-only audit trail (UTC instant, actor, account, address, device, action, result). */
+/**
+ * One line of the append-only audit trail (UTC instant, actor, account, address, device, action, result).
+ *
+ * <p>Append-only in code as well as by convention: the entity is {@link Immutable} (Hibernate never writes a change
+ * to a loaded event, and refuses a JPQL update or delete of it) and has no setters. Only {@link AuditLog#record}
+ * creates events; nothing in the portal deletes them. Readers (the audit log page) get them through
+ * {@link AuditEventRepository}.
+ */
 @Entity
+@Immutable
 @Table(name = "audit_event")
-class AuditEvent {
+public class AuditEvent {
+
+    /** Column lengths, as in the migration; longer values are cut, never refused (an audit write must not fail). */
+    static final int ACTOR_LENGTH = 160;
+    static final int ADDRESS_LENGTH = 64;
+    static final int ACTION_LENGTH = 64;
+    static final int RESULT_LENGTH = 32;
+    static final int DETAIL_LENGTH = 1000;
 
     @Id
     @Column(length = 36)
@@ -19,25 +35,25 @@ class AuditEvent {
     @Column(name = "occurred_at", nullable = false)
     private Instant occurredAt;
 
-    @Column(length = 160)
+    @Column(length = ACTOR_LENGTH)
     private String actor;
 
     @Column(name = "account_id", length = 36)
     private String accountId;
 
-    @Column(length = 64)
+    @Column(length = ADDRESS_LENGTH)
     private String address;
 
     @Column(name = "device_id", length = 36)
     private String deviceId;
 
-    @Column(nullable = false, length = 64)
+    @Column(nullable = false, length = ACTION_LENGTH)
     private String action;
 
-    @Column(nullable = false, length = 32)
+    @Column(nullable = false, length = RESULT_LENGTH)
     private String result;
 
-    @Column(length = 1000)
+    @Column(length = DETAIL_LENGTH)
     private String detail;
 
     protected AuditEvent() {
@@ -47,32 +63,55 @@ class AuditEvent {
             String result, String detail) {
         this.id = UUID.randomUUID().toString();
         this.occurredAt = occurredAt;
-        this.actor = cut(actor, 160);
+        this.actor = cut(actor, ACTOR_LENGTH);
         this.accountId = accountId;
-        this.address = cut(address, 64);
+        this.address = cut(address, ADDRESS_LENGTH);
         this.deviceId = deviceId;
-        this.action = action;
-        this.result = result;
-        this.detail = cut(detail, 1000);
+        this.action = cut(action, ACTION_LENGTH);
+        this.result = cut(result, RESULT_LENGTH);
+        this.detail = cut(detail, DETAIL_LENGTH);
     }
 
     private static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    String getAction() {
-        return action;
+    public String getId() {
+        return id;
     }
 
-    String getResult() {
-        return result;
+    /** When it happened (UTC). */
+    public Instant getOccurredAt() {
+        return occurredAt;
     }
 
-    String getActor() {
+    /** {@code account/user}, or null for the device or the system. */
+    public String getActor() {
         return actor;
     }
 
-    String getDeviceId() {
+    public String getAccountId() {
+        return accountId;
+    }
+
+    /** The client address of the web request that caused it, if there was one. */
+    public String getAddress() {
+        return address;
+    }
+
+    public String getDeviceId() {
         return deviceId;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public String getResult() {
+        return result;
+    }
+
+    public String getDetail() {
+        return detail;
     }
 }

@@ -11,7 +11,10 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * Appends security-relevant events (sign-ins, certificate issue and revoke, device creation, tunnels, HMI opens)
  * to the audit trail. It writes in the caller's transaction: when the audit write fails, the audited action fails
- * with it. The client address is taken from the current web request when there is one.
+ * with it (for HMI sessions see {@code report.ConnectionReport#opened}: no session opens without its
+ * {@code connection.open} event). The client address is taken from the current web request when there is one.
+ *
+ * <p>The trail is append-only: this is the only writer, {@link AuditEvent} is immutable, nothing deletes events.
  */
 @Component
 public class AuditLog {

@@ -1,11 +1,13 @@
 package dev.gangway.portal.system;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.Locale;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
@@ -14,9 +16,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationDetailsSource;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -26,28 +31,39 @@ import org.springframework.security.web.util.matcher.RequestMatcherEntry;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * The portal's one security filter chain.
  *
  * <ul>
- *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in.</li>
+ *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in. The
+ *       account package decides what follows the password (second factor, new password: a half-done sign-in that
+ *       grants nothing but its step) through the {@code AuthenticationSuccessHandler} and the {@code signInGuard}
+ *       filter it declares; every page needs {@code ROLE_USER}, which only a finished sign-in has.</li>
  *   <li>CSRF tokens on every browser form, plus {@link OriginCheckFilter}; neither applies to the device agent API
  *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).</li>
  *   <li>Session cookie {@code __Host-gangway-session} (Secure) with {@code gangway.portal.secure-cookies=true},
  *       else {@code gangway-session} (plain-HTTP development); host-only,
  *       HttpOnly, SameSite=Lax.</li>
- *   <li>Sessions end after 30 minutes idle and {@code gangway.portal.session-absolute-timeout} (12 h) in all
- *       ({@link SessionLifetimeFilter}); sign-out invalidates the session on the server. Sign-out runs every
+ *   <li>Sessions end after the account's idle minutes and absolute hours (set at sign-in), never later than
+ *       {@code gangway.portal.session-absolute-timeout} (12 h) after they began ({@link SessionLifetimeFilter}); sign-out invalidates the session on the server. Sign-out runs every
  *       {@link LogoutHandler} bean, and a session's end is published as a {@code SessionDestroyedEvent}: both end
  *       the user's HMI sessions.</li>
  *   <li>A strict Content-Security-Policy; forms may only target the portal itself and the HMI origins (the "Open"
- *       form is redirected to one).</li>
+ *       form is redirected to one). HSTS on every response when secure cookies are on (the portal is then
+ *       HTTPS-only), else on HTTPS requests only.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+    /** Authority of a half-done sign-in (password right, a step left); see the account package's PendingSignIn. */
+    static final String PENDING_SIGN_IN = "SIGNIN_PENDING";
+
+    /** One year, as HSTS preload lists expect. */
+    private static final long HSTS_MAX_AGE_SECONDS = 31_536_000L;
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationProvider accountAuthentication,
@@ -56,21 +72,34 @@ class SecurityConfiguration {
             @Value("${gangway.hmi.base-domain:hmi.localhost}") String hmiBaseDomain,
             @Value("${gangway.hmi.port:8081}") int hmiPort,
             @Value("${gangway.hmi.public-port:0}") int hmiPublicPort,
-            ObjectProvider<LogoutHandler> logoutHandlers) throws Exception {
+            ObjectProvider<LogoutHandler> logoutHandlers,
+            @Qualifier("signInSuccessHandler") AuthenticationSuccessHandler signInSuccess,
+            @Qualifier("signInGuard") Filter signInGuard) throws Exception {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         http
-                .authenticationProvider(accountAuthentication)
+                // this provider alone, no parent: Spring Boot's global manager holds the same provider bean, and
+                // a parent would run it again after every failure (counting each failed sign-in twice)
+                .authenticationManager(new ProviderManager(accountAuthentication))
                 .authorizeHttpRequests(authorize -> authorize
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/login", "/assets/**", "/api/agent/**", "/error", "/favicon.ico")
                         .permitAll()
-                        .anyRequest().authenticated())
+                        // set a password by a one-time link (invitation, reset): the link is the credential
+                        .requestMatchers("/password/set", "/password/**").permitAll()
+                        // the steps of a half-done sign-in (second factor, new password); nothing else is reachable
+                        // from there (SignInGuard redirects every other request back to the step)
+                        .requestMatchers("/login/two-factor", "/login/enrol-two-factor", "/login/change-password")
+                        .hasAuthority(PENDING_SIGN_IN)
+                        .anyRequest().hasRole("USER"))
                 .formLogin(form -> form
                         .loginPage("/login")
                         .authenticationDetailsSource(signInDetails)
-                        .defaultSuccessUrl("/devices", true)
+                        .successHandler(signInSuccess)
                         .failureUrl("/login?error")
                         .permitAll())
+                // after the session's sign-in is loaded, before anything is authorised: ends sessions of users
+                // disabled, expired or deleted meanwhile, and keeps a half-done sign-in on its step
+                .addFilterBefore(signInGuard, AnonymousAuthenticationFilter.class)
                 .logout(logout -> logout
                         // features that hold state tied to the signed-in user (HMI sessions) end it here
                         .addLogoutHandler((request, response, signedIn) -> logoutHandlers.orderedStream()
@@ -88,7 +117,15 @@ class SecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(hmiScheme,
                                 hmiBaseDomain, hmiPublicPort != 0 ? hmiPublicPort : hmiPort)))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
-                        .frameOptions(frame -> frame.deny()));
+                        .frameOptions(frame -> frame.deny())
+                        // behind a TLS proxy the request itself looks like plain HTTP: with secure cookies the
+                        // portal is HTTPS-only anyway, so always tell browsers (the default writes it on HTTPS only)
+                        .httpStrictTransportSecurity(hsts -> {
+                            if (portal.secureCookies()) {
+                                hsts.requestMatcher(AnyRequestMatcher.INSTANCE).maxAgeInSeconds(HSTS_MAX_AGE_SECONDS)
+                                        .includeSubDomains(false);
+                            }
+                        }));
         return http.build();
     }
 

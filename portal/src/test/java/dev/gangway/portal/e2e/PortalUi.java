@@ -24,15 +24,20 @@ final class PortalUi {
         return baseUrl;
     }
 
-    /** Signs in on {@code page}; fails with the page's error message when the portal refuses. */
+    /** Signs in as the first admin on {@code page}; fails with the page's error message when the portal refuses. */
     void signIn(Page page, String password) {
-        page.navigate(baseUrl + "/login");
-        page.locator("input[name=account]").fill(ACCOUNT);
-        page.locator("input[name=username]").fill(ADMIN);
-        page.locator("input[name=password]").fill(password);
-        page.locator("#sign-in").click();
+        enterPassword(page, ACCOUNT, ADMIN, password);
         page.waitForURL(url -> !url.contains("/login"), new Page.WaitForURLOptions().setTimeout(Chromium.TIMEOUT_MS));
         assertThat(page.locator("#login-error").count()).as("sign-in error shown").isZero();
+    }
+
+    /** Fills and submits the sign-in form; where the browser lands next (devices, a second-factor step) varies. */
+    void enterPassword(Page page, String account, String username, String password) {
+        page.navigate(baseUrl + "/login");
+        page.locator("input[name=account]").fill(account);
+        page.locator("input[name=username]").fill(username);
+        page.locator("input[name=password]").fill(password);
+        page.locator("#sign-in").click();
     }
 
     /** What the "add device" page shows after creating a device. */

@@ -27,7 +27,12 @@ final class ProxyTestBed implements AutoCloseable {
     }
 
     ProxyTestBed(HmiProxySettings settings) {
-        registry = new HmiSessionRegistry(settings, clock);
+        this(settings, SessionRecorder.NONE);
+    }
+
+    /** A bed whose sessions are reported to {@code recorder}. */
+    ProxyTestBed(HmiProxySettings settings, SessionRecorder recorder) {
+        registry = new HmiSessionRegistry(settings, clock, recorder);
         server = new HmiProxyServer(registry, streams);
         server.start();
     }

@@ -22,7 +22,7 @@ class RelayDeviceStreamsTest {
     void theOwnershipCheckRunsOffTheCallersThreadAndOpenDoesNotWaitForIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Thread> checkedOn = new CompletableFuture<>();
-        DeviceOwnership slowDatabase = (deviceId, accountId) -> {
+        DeviceOwnership slowDatabase = (deviceId, accountId, username) -> {
             checkedOn.complete(Thread.currentThread());
             try {
                 // stands for a slow query; bounded only so a broken implementation fails instead of hanging

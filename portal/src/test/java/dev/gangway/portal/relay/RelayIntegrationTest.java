@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.gangway.portal.PortalTestSupport;
 import dev.gangway.portal.TestData;
 import dev.gangway.portal.account.AccountRepository;
+import dev.gangway.portal.account.AppUser;
 import dev.gangway.portal.account.AppUserRepository;
 import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.device.DeviceTunnels;
@@ -193,6 +194,21 @@ class RelayIntegrationTest extends PortalTestSupport {
 
         assertThat(streams.open(stranger.accountId(), stranger.username(), deviceId,
                 new LanTarget("127.0.0.1", 80)))
+                .failsWithin(WAIT)
+                .withThrowableThat().havingCause().isInstanceOfSatisfying(TunnelException.class,
+                        e -> assertThat(e.error()).isEqualTo(TunnelError.UNKNOWN_DEVICE));
+    }
+
+    @Test
+    void theRelayPathRefusesAUserOfTheSameAccountWithoutTheRightToOpenWebHmis() throws Exception {
+        MvcResult created = mvc.perform(post("/devices").with(TestData.signedIn(user)).with(csrf())
+                .param("name", "Ours, not theirs")).andReturn();
+        String deviceId = created.getResponse().getRedirectedUrl().split("/")[2];
+        // a member of the account in no group: the pages refuse them, and a hand-made stream request too
+        AppUser member = users.save(new AppUser(user.accountId(), "member-" + deviceId.substring(0, 8),
+                encoder.encode("pw"), java.time.Instant.now()));
+
+        assertThat(streams.open(user.accountId(), member.getUsername(), deviceId, new LanTarget("127.0.0.1", 80)))
                 .failsWithin(WAIT)
                 .withThrowableThat().havingCause().isInstanceOfSatisfying(TunnelException.class,
                         e -> assertThat(e.error()).isEqualTo(TunnelError.UNKNOWN_DEVICE));

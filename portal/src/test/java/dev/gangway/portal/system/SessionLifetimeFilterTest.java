@@ -36,6 +36,32 @@ class SessionLifetimeFilterTest {
         assertThat(session.isInvalid()).isFalse();
     }
 
+    @Test
+    void aSessionPastTheDeadlineItsSignInSetEndsBeforeTheGlobalBound() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        Clock now = Clock.systemUTC();
+        SessionLifetimeFilter.setDeadline(session, now.instant().plus(Duration.ofHours(2)));
+
+        new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(now, Duration.ofMinutes(119)))
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+        assertThat(session.isInvalid()).as("before the deadline").isFalse();
+
+        new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(now, Duration.ofHours(2)))
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+        assertThat(session.isInvalid()).as("at the deadline").isTrue();
+    }
+
+    @Test
+    void theGlobalBoundWinsOverALaterDeadline() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        SessionLifetimeFilter.setDeadline(session, Clock.systemUTC().instant().plus(Duration.ofHours(48)));
+
+        new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(Clock.systemUTC(), Duration.ofHours(13)))
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+
+        assertThat(session.isInvalid()).isTrue();
+    }
+
     private static MockHttpServletRequest request(MockHttpSession session) {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/devices");
         request.setSession(session);

@@ -1,0 +1,160 @@
+package dev.gangway.portal.account;
+
+import dev.gangway.portal.system.AuditLog;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * "My account": the signed-in user changes their password and sets up or removes their second factor. Changing
+ * either ends the user's other sessions (their stamp no longer matches, see {@link SignInGuard}) and keeps this one.
+ */
+@Controller
+class MyAccountController {
+
+    private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final AccountRepository accounts;
+    private final AppUserRepository users;
+    private final PasswordChange passwordChange;
+    private final TwoFactor twoFactor;
+    private final SignInFlow flow;
+    private final PasswordEncoder encoder;
+    private final AuditLog audit;
+
+    MyAccountController(AccountRepository accounts, AppUserRepository users, PasswordChange passwordChange,
+            TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit) {
+        this.accounts = accounts;
+        this.users = users;
+        this.passwordChange = passwordChange;
+        this.twoFactor = twoFactor;
+        this.flow = flow;
+        this.encoder = encoder;
+        this.audit = audit;
+    }
+
+    @GetMapping("/account")
+    String show(@AuthenticationPrincipal PortalUser me, Model model) {
+        describe(me, model);
+        return "account/show";
+    }
+
+    @PostMapping("/account/password")
+    String changePassword(@AuthenticationPrincipal PortalUser me,
+            @RequestParam(name = "currentPassword", defaultValue = "") String currentPassword,
+            @RequestParam(name = "newPassword", defaultValue = "") String newPassword,
+            @RequestParam(name = "repeatPassword", defaultValue = "") String repeatPassword,
+            HttpServletRequest request, Model model) {
+        AppUser user = user(me);
+        Optional<String> error = passwordChange.change(account(me), user, currentPassword, newPassword,
+                repeatPassword, me.getName());
+        if (error.isPresent()) {
+            describe(me, model);
+            model.addAttribute("passwordError", error.get());
+            return "account/show";
+        }
+        flow.restamp(request, user(me));
+        return "redirect:/account?password-changed";
+    }
+
+    @GetMapping("/account/two-factor")
+    String twoFactorPage(@AuthenticationPrincipal PortalUser me, HttpServletRequest request, Model model) {
+        showTwoFactor(me, request, model);
+        return "account/two-factor";
+    }
+
+    @PostMapping("/account/two-factor")
+    String enable(@AuthenticationPrincipal PortalUser me, @RequestParam(defaultValue = "") String code,
+            HttpServletRequest request, Model model) {
+        AppUser user = user(me);
+        if (user.hasTotp()) {
+            return "redirect:/account/two-factor";
+        }
+        String secret = Enrolment.secret(request.getSession(), me.userId());
+        Optional<String> error = EnrolmentCheck.codeError(code);
+        Optional<List<String>> codes = error.isPresent() ? Optional.empty()
+                : twoFactor.enable(user, secret, code, me.getName());
+        if (codes.isEmpty()) {
+            showTwoFactor(me, request, model);
+            model.addAttribute("codeError", error.orElse(EnrolmentCheck.NO_MATCH));
+            return "account/two-factor";
+        }
+        Enrolment.finish(request.getSession());
+        flow.restamp(request, user(me));
+        model.addAttribute("recoveryCodes", codes.get());
+        model.addAttribute("continueUrl", "/account");
+        return "account/recovery-codes";
+    }
+
+    @PostMapping("/account/two-factor/disable")
+    String disable(@AuthenticationPrincipal PortalUser me,
+            @RequestParam(name = "currentPassword", defaultValue = "") String currentPassword,
+            @RequestParam(defaultValue = "") String code, HttpServletRequest request, Model model) {
+        AppUser user = user(me);
+        if (!user.hasTotp()) {
+            return "redirect:/account/two-factor";
+        }
+        String error = null;
+        if (currentPassword.isEmpty()) {
+            error = "Enter your current password.";
+        } else if (currentPassword.length() > Passwords.MAX_LENGTH
+                || !encoder.matches(currentPassword, user.getPasswordHash())) {
+            error = "The current password is not correct.";
+        } else {
+            TwoFactor.Outcome outcome = twoFactor.verify(user, code, me.getName());
+            if (outcome == TwoFactor.Outcome.MALFORMED) {
+                error = SignInStepController.CODE_HELP;
+            } else if (!outcome.accepted()) {
+                error = outcome == TwoFactor.Outcome.REUSED ? "This code was used already: wait for the next one."
+                        : "The code is not correct. " + SignInStepController.CODE_HELP;
+            }
+        }
+        if (error != null) {
+            audit.record("totp.disable", "refused", me.getName(), me.accountId(), null, error);
+            showTwoFactor(me, request, model);
+            model.addAttribute("disableError", error);
+            return "account/two-factor";
+        }
+        twoFactor.disable(user, me.getName());
+        flow.restamp(request, user(me));
+        return "redirect:/account/two-factor?disabled";
+    }
+
+    private void describe(PortalUser me, Model model) {
+        AppUser user = user(me);
+        Account account = account(me);
+        model.addAttribute("me", user);
+        model.addAttribute("account", account);
+        model.addAttribute("twoFactorRequired", account.isRequireTwoFactor() || user.isRequireTwoFactor());
+        model.addAttribute("recoveryCodesLeft", user.hasTotp() ? twoFactor.recoveryCodesLeft(user) : 0);
+        model.addAttribute("totpSince", user.getTotpEnabledAt() == null ? "" : SINCE.format(user.getTotpEnabledAt()));
+    }
+
+    private void showTwoFactor(PortalUser me, HttpServletRequest request, Model model) {
+        describe(me, model);
+        AppUser user = user(me);
+        if (!user.hasTotp()) {
+            Enrolment.show(model, me.accountName(), me.username(), Enrolment.secret(request.getSession(),
+                    me.userId()));
+            model.addAttribute("enrolAction", "/account/two-factor");
+        }
+    }
+
+    private Account account(PortalUser me) {
+        return accounts.findById(me.accountId()).orElseThrow();
+    }
+
+    private AppUser user(PortalUser me) {
+        return users.findById(me.userId()).orElseThrow();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gangway.portal.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/**
+ * Writes RFC 4180 CSV: fields separated by commas, records ended by CRLF, a field quoted when it holds a comma, a
+ * quote, CR or LF, quotes doubled.
+ *
+ * <p>Formula injection: a text field starting with {@code = + - @}, TAB or CR would be run as a formula by a
+ * spreadsheet (user and device names are typed by people who may not be friendly), so it gets a leading
+ * {@code '}, as OWASP recommends. Numbers are written as they are.
+ *
+ * <p>Hand-written rather than Apache Commons CSV: that library is not in the build's repository, and quoting is
+ * the whole of what is needed here.
+ */
+final class Csv {
+
+    private final Writer out;
+
+    Csv(Writer out) {
+        this.out = out;
+    }
+
+    /** One record; {@code null} is an empty field, {@link Number}s are written raw, everything else as text. */
+    void row(Object... fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            Object field = fields[i];
+            if (field instanceof Number number) {
+                line.append(number);
+            } else if (field != null) {
+                line.append(quoted(guarded(field.toString())));
+            }
+        }
+        line.append("\r\n");
+        try {
+            out.write(line.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String guarded(String text) {
+        if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+            return "'" + text;
+        }
+        return text;
+    }
+
+    static String quoted(String text) {
+        boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\r') >= 0
+                || text.indexOf('\n') >= 0;
+        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+}
