@@ -204,8 +204,7 @@ class GangwayAccountsE2eIT {
                 // the HMI opens
                 tech.navigate(portal.baseUrl() + "/devices/" + grantedId);
                 Locator hmiService = tech.locator("#services li.service[data-service=hmi]");
-                Page hmiPage = techBrowser.waitForPage(() -> hmiService.locator("button.open-hmi").click());
-                hmiPage.waitForLoadState();
+                Page hmiPage = GangwayE2eIT.open(techBrowser, tech, hmiService.locator("button.open-hmi"));
                 PlaywrightAssertions.assertThat(hmiPage).hasTitle("Demo HMI");
                 PlaywrightAssertions.assertThat(hmiPage.locator("#hmi-title")).isVisible();
                 hmiPage.reload();

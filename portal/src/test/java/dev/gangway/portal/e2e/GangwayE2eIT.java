@@ -196,7 +196,7 @@ class GangwayE2eIT {
     }
 
     /** Clicks Open; the HMI appears in a new tab when the form targets one, else in the same tab. */
-    private static Page open(BrowserContext browser, Page page, Locator openButton) {
+    static Page open(BrowserContext browser, Page page, Locator openButton) {
         PlaywrightAssertions.assertThat(openButton).isVisible();
         String target = (String) openButton.evaluate(
                 "b => b.getAttribute('formtarget') || (b.form && b.form.target) || ''");
