@@ -265,10 +265,10 @@ public class PersistenceTest extends PortalTestSupport {
                 new Fixture("app_user", "id", "insert into app_user (id, account_id, username, password_hash, enabled,"
                         + " created_at, email, account_admin, expires_at, password_changed_at, must_change_password,"
                         + " require_two_factor, failed_attempts, locked_until, totp_secret, totp_last_step,"
-                        + " totp_enabled_at) values (?, ?, 'ünï', '{bcrypt}h', false, ?, 'u@example.com', true, ?, ?,"
-                        + " true, true, 4, ?, 'sealed', 9000000000, ?)",
+                        + " totp_enabled_at, passkeys_changed_at) values (?, ?, 'ünï', '{bcrypt}h', false, ?,"
+                        + " 'u@example.com', true, ?, ?, true, true, 4, ?, 'sealed', 9000000000, ?, ?)",
                         user, account, t, utc(AT.plusSeconds(1)), utc(AT.plusSeconds(2)), utc(AT.plusSeconds(3)),
-                        utc(AT.plusSeconds(4))),
+                        utc(AT.plusSeconds(4)), utc(AT.plusSeconds(6))),
                 new Fixture("device", "id", "insert into device (id, account_id, name, serial, agent_version, hostname,"
                         + " services_json, relay_id, created_at, registered_at, last_seen_at)"
                         + " values (?, ?, 'Press <3>', 'SN-1', '0.1.0', 'press-3', '[]', 'relay-1', ?, ?, ?)",
@@ -285,6 +285,14 @@ public class PersistenceTest extends PortalTestSupport {
                 new Fixture("trusted_browser", "id", "insert into trusted_browser (id, user_id, token_hash, user_agent,"
                         + " created_at, expires_at) values (?, ?, ?, 'Firefox', ?, ?)", UUID.randomUUID().toString(),
                         user, unique("tb"), t, utc(AT.plus(Duration.ofDays(30)))),
+                new Fixture("passkey_user", "user_id", "insert into passkey_user (user_id, handle, created_at)"
+                        + " values (?, ?, ?)", user, unique("handle"), t),
+                new Fixture("passkey", "id", "insert into passkey (id, user_id, credential_id, label, credential_type,"
+                        + " public_key, signature_count, uv_initialized, backup_eligible, backup_state, transports,"
+                        + " attestation_object, client_data_json, created_at, last_used_at) values (?, ?, ?,"
+                        + " 'Key <1> ü', 'public-key', 'pQECAyYgASFYIA', 4294967296, true, true, false,"
+                        + " 'hybrid,internal', 'o2NmbXRkbm9uZQ', 'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0', ?, ?)",
+                        UUID.randomUUID().toString(), user, unique("cred"), t, utc(AT.plusSeconds(7))),
                 new Fixture("activation_key", "id", "insert into activation_key (id, device_id, key_hash, created_at,"
                         + " expires_at, used_at) values (?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), device,
                         unique("key"), t, utc(AT.plus(Duration.ofDays(7))), utc(AT.plusSeconds(9))),

@@ -69,6 +69,10 @@ public class AppUser {
     @Column(name = "totp_enabled_at")
     private Instant totpEnabledAt;
 
+    /** When a passkey was last added or removed (part of the session stamp); null: never. */
+    @Column(name = "passkeys_changed_at")
+    private Instant passkeysChangedAt;
+
     protected AppUser() {
     }
 
@@ -200,6 +204,14 @@ public class AppUser {
 
     public void setTotpEnabledAt(Instant totpEnabledAt) {
         this.totpEnabledAt = totpEnabledAt;
+    }
+
+    public Instant getPasskeysChangedAt() {
+        return passkeysChangedAt;
+    }
+
+    public void setPasskeysChangedAt(Instant passkeysChangedAt) {
+        this.passkeysChangedAt = passkeysChangedAt;
     }
 
     /** Whether the user's access has ended (temporary access past its date). */

@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * "My account": the signed-in user changes their password and sets up or removes their second factor. Changing
- * either ends the user's other sessions (their stamp no longer matches, see {@link SignInGuard}) and keeps this one.
+ * "My account": the signed-in user changes their password and sets up or removes their second factor (authenticator
+ * app; passkeys are added by {@link PasskeyController} and deleted here, with the current password). Changing either
+ * ends the user's other sessions (their stamp no longer matches, see {@link SignInGuard}) and keeps this one.
  */
 @Controller
 class MyAccountController {
@@ -31,9 +32,11 @@ class MyAccountController {
     private final SignInFlow flow;
     private final PasswordEncoder encoder;
     private final AuditLog audit;
+    private final Passkeys passkeys;
 
     MyAccountController(AccountRepository accounts, AppUserRepository users, PasswordChange passwordChange,
-            TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit) {
+            TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit, Passkeys passkeys) {
+        this.passkeys = passkeys;
         this.accounts = accounts;
         this.users = users;
         this.passwordChange = passwordChange;
@@ -130,6 +133,39 @@ class MyAccountController {
         return "redirect:/account/two-factor?disabled";
     }
 
+    /**
+     * Deletes one of the user's own passkeys (the id is looked up among this user's passkeys only); needs the
+     * current password, like turning the app off.
+     */
+    @PostMapping("/account/passkeys/delete")
+    String deletePasskey(@AuthenticationPrincipal PortalUser me,
+            @RequestParam(name = "credentialId", defaultValue = "") String credentialId,
+            @RequestParam(name = "currentPassword", defaultValue = "") String currentPassword,
+            HttpServletRequest request, Model model) {
+        AppUser user = user(me);
+        boolean own = credentialId.length() <= 1400 && passkeys.of(me.userId()).stream()
+                .anyMatch(p -> p.getCredentialId().equals(credentialId));
+        String error = null;
+        if (!own) {
+            error = "This passkey does not exist (any more): reload the page.";
+        } else if (currentPassword.isEmpty()) {
+            error = "Enter your current password to delete a passkey.";
+        } else if (currentPassword.length() > Passwords.MAX_LENGTH
+                || !encoder.matches(currentPassword, user.getPasswordHash())) {
+            error = "The current password is not correct.";
+        }
+        if (error != null) {
+            audit.record("passkey.delete", "refused", me.getName(), me.accountId(), null, error);
+            describe(me, model);
+            model.addAttribute("passkeyDeleteError", error);
+            model.addAttribute("passkeyDeleteId", credentialId);
+            return "account/show";
+        }
+        passkeys.delete(user, credentialId, me.getName());
+        flow.restamp(request, user(me));
+        return "redirect:/account?passkey-deleted";
+    }
+
     private void describe(PortalUser me, Model model) {
         AppUser user = user(me);
         Account account = account(me);
@@ -138,6 +174,16 @@ class MyAccountController {
         model.addAttribute("twoFactorRequired", account.isRequireTwoFactor() || user.isRequireTwoFactor());
         model.addAttribute("recoveryCodesLeft", user.hasTotp() ? twoFactor.recoveryCodesLeft(user) : 0);
         model.addAttribute("totpSince", user.getTotpEnabledAt() == null ? "" : SINCE.format(user.getTotpEnabledAt()));
+        List<PasskeyView> keys = passkeys.of(user.getId()).stream().map(p -> new PasskeyView(p.getCredentialId(),
+                p.getLabel(), SINCE.format(p.getCreatedAt()),
+                p.getLastUsedAt() == null ? "never" : SINCE.format(p.getLastUsedAt()))).toList();
+        model.addAttribute("passkeys", keys);
+        model.addAttribute("twoFactorOn", user.hasTotp() || !keys.isEmpty());
+        model.addAttribute("passkeyMaxLabel", Passkey.MAX_LABEL_LENGTH);
+    }
+
+    /** A passkey as the account page lists it. */
+    record PasskeyView(String credentialId, String label, String created, String lastUsed) {
     }
 
     private void showTwoFactor(PortalUser me, HttpServletRequest request, Model model) {

@@ -1,5 +1,6 @@
 package dev.gangway.portal.account;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class Passwords {
 
-    /** Longer input is refused before hashing (bcrypt reads 72 bytes; a huge body must not cost a hash). */
+    /** Longer input is refused before hashing (a huge body must not cost a hash). */
     public static final int MAX_LENGTH = 128;
+
+    /** bcrypt hashes at most 72 bytes of UTF-8 and refuses more: the policy says so in words first. */
+    public static final int MAX_BYTES = 72;
 
     /**
      * The hash of a user who has not set a password yet (invited): random bcrypt-shaped bytes that are the hash of
@@ -48,6 +52,11 @@ public class Passwords {
         }
         if (raw.length() > MAX_LENGTH) {
             throw new PasswordRejectedException("The password is too long: at most " + MAX_LENGTH + " characters.");
+        }
+        if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new PasswordRejectedException("The password is too long: at most " + MAX_BYTES
+                    + " bytes, that is " + MAX_BYTES + " plain letters, digits or signs, fewer with accented letters"
+                    + " or other scripts.");
         }
         if (raw.codePointCount(0, raw.length()) < account.getPasswordMinLength()) {
             throw new PasswordRejectedException("The password is too short: at least "

@@ -25,18 +25,27 @@ final class PendingSignIn extends AbstractAuthenticationToken {
 
     /** A step, and the page that does it. */
     enum Step {
-        TWO_FACTOR("/login/two-factor"),
+        /** The code, or a passkey (its JSON endpoints belong to the step). */
+        TWO_FACTOR("/login/two-factor", "/login/passkey/options", "/login/passkey"),
         ENROL_TWO_FACTOR("/login/enrol-two-factor"),
         CHANGE_PASSWORD("/login/change-password");
 
         private final String path;
+        private final List<String> otherPaths;
 
-        Step(String path) {
+        Step(String path, String... otherPaths) {
             this.path = path;
+            this.otherPaths = List.of(otherPaths);
         }
 
+        /** The step's page. */
         String path() {
             return path;
+        }
+
+        /** Whether a request to this path belongs to the step (its page, or what the page calls). */
+        boolean owns(String requestPath) {
+            return path.equals(requestPath) || otherPaths.contains(requestPath);
         }
     }
 

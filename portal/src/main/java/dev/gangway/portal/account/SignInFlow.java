@@ -48,12 +48,15 @@ class SignInFlow {
     private final AuditLog audit;
     private final Clock clock;
     private final SignInSettings settings;
+    private final PasskeyRepository passkeys;
     private final SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
             new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     SignInFlow(AccountRepository accounts, AppUserRepository users, Passwords passwords,
-            TrustedBrowsers trustedBrowsers, AuditLog audit, Clock clock, SignInSettings settings) {
+            TrustedBrowsers trustedBrowsers, AuditLog audit, Clock clock, SignInSettings settings,
+            PasskeyRepository passkeys) {
+        this.passkeys = passkeys;
         this.accounts = accounts;
         this.users = users;
         this.passwords = passwords;
@@ -75,7 +78,7 @@ class SignInFlow {
         if (second.isPresent()) {
             return new PendingSignIn(portalUser, second.get(), passwordDue, now, 0, "password");
         }
-        String method = user.hasTotp() ? "password, remembered browser" : "password";
+        String method = hasSecondFactor(user) ? "password, remembered browser" : "password";
         if (passwordDue) {
             return new PendingSignIn(portalUser, PendingSignIn.Step.CHANGE_PASSWORD, true, now, 0, method);
         }
@@ -83,8 +86,13 @@ class SignInFlow {
         return fullAuthentication(portalUser);
     }
 
+    /** An authenticator app or a passkey: either makes the user enrolled in two-factor sign-in. */
+    private boolean hasSecondFactor(AppUser user) {
+        return user.hasTotp() || passkeys.existsByUserId(user.getId());
+    }
+
     private Optional<PendingSignIn.Step> secondStep(Account account, AppUser user, String trustedBrowserToken) {
-        if (user.hasTotp()) {
+        if (hasSecondFactor(user)) {
             return trustedBrowsers.trusts(user, trustedBrowserToken) ? Optional.empty()
                     : Optional.of(PendingSignIn.Step.TWO_FACTOR);
         }
@@ -161,9 +169,10 @@ class SignInFlow {
         contexts.saveContext(context, request, response);
     }
 
-    /** Changes whenever the password or the second factor does; never leaves the server. */
+    /** Changes whenever the password or the second factor (app or passkeys) does; never leaves the server. */
     static String stamp(AppUser user) {
-        return Tokens.sha256(user.getPasswordHash() + "\n" + (user.getTotpSecret() == null ? "" : user.getTotpSecret()));
+        return Tokens.sha256(user.getPasswordHash() + "\n" + (user.getTotpSecret() == null ? "" : user.getTotpSecret())
+                + (user.getPasskeysChangedAt() == null ? "" : "\n" + user.getPasskeysChangedAt().toEpochMilli()));
     }
 
     static PortalUser portalUser(Account account, AppUser user) {

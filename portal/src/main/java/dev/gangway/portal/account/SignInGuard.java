@@ -81,7 +81,7 @@ class SignInGuard extends OncePerRequestFilter {
                 return;
             }
             String path = path(request);
-            if (!path.equals(pending.step().path()) && !path.equals("/logout") && !path.equals("/error")) {
+            if (!pending.step().owns(path) && !path.equals("/logout") && !path.equals("/error")) {
                 response.sendRedirect(request.getContextPath() + pending.step().path());
                 return;
             }

@@ -33,10 +33,12 @@ class SignInStepController {
     private final PasswordChange passwordChange;
     private final SignInSettings settings;
     private final Clock clock;
+    private final Passkeys passkeys;
 
     SignInStepController(AccountRepository accounts, AppUserRepository users, TwoFactor twoFactor,
             TrustedBrowsers trustedBrowsers, SignInFlow flow, SignInState state, PasswordChange passwordChange,
-            SignInSettings settings, Clock clock) {
+            SignInSettings settings, Clock clock, Passkeys passkeys) {
+        this.passkeys = passkeys;
         this.clock = clock;
         this.accounts = accounts;
         this.users = users;
@@ -52,6 +54,7 @@ class SignInStepController {
     String twoFactorPage(Authentication authentication, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
         model.addAttribute("rememberDays", account(pending).getRememberBrowserDays());
+        offer(user(pending), model);
         return "account/two-factor-step";
     }
 
@@ -63,6 +66,7 @@ class SignInStepController {
         Account account = account(pending);
         AppUser user = user(pending);
         model.addAttribute("rememberDays", account.getRememberBrowserDays());
+        offer(user, model);
         if (user.isLockedAt(clock.instant())) {
             // locked meanwhile (failures elsewhere): this user proved the password, so may be told
             return LoginController.restart(request, SignInState.lockedMessage(user.getLockedUntil()));
@@ -153,6 +157,13 @@ class SignInStepController {
         }
         flow.complete(pending.user(), pending.method() + ", new password", request, response);
         return "redirect:/devices";
+    }
+
+    /** Which second factors the step offers: the code field (app or recovery code), "Use a passkey", or both. */
+    private void offer(AppUser user, Model model) {
+        boolean passkey = passkeys.has(user.getId());
+        model.addAttribute("offerCode", !passkey || user.hasTotp() || twoFactor.recoveryCodesLeft(user) > 0);
+        model.addAttribute("offerPasskey", passkey);
     }
 
     private void showEnrolment(PendingSignIn pending, HttpServletRequest request, Model model) {

@@ -23,6 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
  *       update, so two concurrent uses of one code cannot both win).</li>
  *   <li>Recovery codes are stored as SHA-256 hashes and each works once.</li>
  *   <li>Enabling, disabling and {@link #reset} forget every remembered browser of the user.</li>
+ *   <li>Passkeys ({@link Passkeys}) are the other second factor; turning the app off keeps them, an admin's
+ *       {@link #reset} removes them too.</li>
  * </ul>
  */
 @Component
@@ -42,11 +44,13 @@ public class TwoFactor {
     private final RecoveryCodeRepository recoveryCodes;
     private final TrustedBrowsers trustedBrowsers;
     private final SecretBox secretBox;
+    private final Passkeys passkeys;
     private final AuditLog audit;
     private final Clock clock;
 
     TwoFactor(AppUserRepository users, RecoveryCodeRepository recoveryCodes, TrustedBrowsers trustedBrowsers,
-            SecretBox secretBox, AuditLog audit, Clock clock) {
+            SecretBox secretBox, Passkeys passkeys, AuditLog audit, Clock clock) {
+        this.passkeys = passkeys;
         this.users = users;
         this.recoveryCodes = recoveryCodes;
         this.trustedBrowsers = trustedBrowsers;
@@ -163,22 +167,32 @@ public class TwoFactor {
         return Outcome.RECOVERY_CODE;
     }
 
-    /** The user turns their second factor off (after proving password and code); audited. */
+    /**
+     * The user turns their authenticator app off (after proving password and code); audited. Their passkeys stay
+     * (each is deleted on its own on the account page).
+     */
     @Transactional
     public void disable(AppUser user, String actor) {
-        reset(user);
+        removeApp(user);
         audit.record("totp.disable", "ok", actor, user.getAccountId(), null, "authenticator app and recovery codes "
                 + "removed for " + user.getUsername());
     }
 
     /**
-     * Removes a user's second factor: authenticator app, recovery codes and remembered browsers. For the users page
-     * ("reset two-factor", when a user lost their phone); the caller checks the admin's right, audits and publishes
-     * {@link UserAccessEnded}. The user's signed-in sessions end at their next request (their sign-in details
-     * changed); if two-factor is required, their next sign-in enrols a new app.
+     * Removes a user's second factor: authenticator app, recovery codes, passkeys and remembered browsers. For the
+     * users page ("reset two-factor", when a user lost their phone or key); the caller checks the admin's right,
+     * audits and publishes {@link UserAccessEnded}. The user's signed-in sessions end at their next request (their
+     * sign-in details changed); if two-factor is required, their next sign-in enrols a new app.
      */
     @Transactional
     public void reset(AppUser user) {
+        removeApp(user);
+        passkeys.deleteAll(user.getId());
+        AppUser reloaded = users.findById(user.getId()).orElseThrow();
+        user.setPasskeysChangedAt(reloaded.getPasskeysChangedAt());
+    }
+
+    private void removeApp(AppUser user) {
         AppUser managed = users.findById(user.getId()).orElseThrow();
         managed.setTotpSecret(null);
         managed.setTotpLastStep(0);

@@ -10,7 +10,6 @@ import dev.gangway.portal.rights.AccessService;
 import dev.gangway.portal.rights.DevicePool;
 import dev.gangway.portal.rights.Pools;
 import dev.gangway.portal.rights.Right;
-import dev.gangway.portal.system.AuditLog;
 import dev.gangway.portal.system.PortalSettings;
 import dev.gangway.tunnel.LanTarget;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,13 +65,12 @@ class DeviceController {
     private final Pools pools;
     private final PortalSettings portal;
     private final DeviceSettings settings;
-    private final AuditLog audit;
     private final Clock clock;
 
     DeviceController(DeviceRegistry registry, DeviceTunnels tunnels, DeviceEvents events,
             DeviceCertificates certificates, DeviceCertificateRepository certificateRecords,
             ObjectProvider<HmiSessions> hmiSessions, AccessService access, Pools pools, PortalSettings portal,
-            DeviceSettings settings, AuditLog audit, Clock clock) {
+            DeviceSettings settings, Clock clock) {
         this.registry = registry;
         this.tunnels = tunnels;
         this.events = events;
@@ -83,7 +81,6 @@ class DeviceController {
         this.pools = pools;
         this.portal = portal;
         this.settings = settings;
-        this.audit = audit;
         this.clock = clock;
     }
 
@@ -243,7 +240,7 @@ class DeviceController {
         }
         URI target = sessions.open(user.accountId(), user.username(), device.getId(), service.name(),
                 new LanTarget(service.host(), service.port()), false);
-        audit.record("hmi.open", "ok", user.getName(), user.accountId(), device.getId(), "service " + serviceName);
+        // audited by the HMI proxy as connection.open, in the transaction that creates the session
         log.info("{} opened {} on device {}", user.getName(), serviceName, device.getId());
         RedirectView view = new RedirectView(target.toString());
         view.setStatusCode(HttpStatus.SEE_OTHER);

@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Writes RFC 4180 CSV: fields separated by commas, records ended by CRLF, a field quoted when it holds a comma, a
- * quote, CR or LF, quotes doubled.
+ * Writes RFC 4180 CSV: fields separated by commas, records ended by CRLF, every text field quoted (quotes
+ * doubled), numbers bare. Quoting every text field matters where spreadsheets split on {@code ;} (many European
+ * locales): an unquoted {@code Press;=HYPERLINK(...)} would become two cells, the second a formula.
  *
  * <p>Formula injection: a text field starting with {@code = + - @}, TAB or CR would be run as a formula by a
  * spreadsheet (user and device names are typed by people who may not be friendly), so it gets a leading
@@ -53,8 +54,6 @@ final class Csv {
     }
 
     static String quoted(String text) {
-        boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\r') >= 0
-                || text.indexOf('\n') >= 0;
-        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 }

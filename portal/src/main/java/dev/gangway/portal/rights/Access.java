@@ -27,6 +27,13 @@ public interface Access {
     /** Whether the user holds {@code right} on at least one pool, or is an admin. */
     boolean holdsAnywhere(PortalUser user, Right right);
 
+    /**
+     * Whether every (pool, right) that the user {@code targetUserId} of the actor's account holds through groups is
+     * held by the actor too; always true for admins. Actions that let the actor become the target (password and
+     * two-factor resets) need it, so managing users never hands out more than the manager has.
+     */
+    boolean coversGrantsOf(PortalUser actor, String targetUserId);
+
     /** Throws {@link org.springframework.security.access.AccessDeniedException} (403) unless the user is an admin. */
     void requireAdmin(PortalUser user);
 

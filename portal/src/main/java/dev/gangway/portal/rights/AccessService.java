@@ -170,6 +170,20 @@ public class AccessService implements Access {
         return Optional.of(held);
     }
 
+    @Override
+    public boolean coversGrantsOf(PortalUser actor, String targetUserId) {
+        Optional<Set<PoolAndRight>> held = heldGrants(actor);
+        if (held.isEmpty()) {
+            return true;
+        }
+        Set<PoolAndRight> target = new HashSet<>();
+        jdbc.query("select distinct p.id, r.right_name" + GRANTED + " where m.user_id = ?", rs -> {
+            String poolId = rs.getString(1);
+            Grant.right(rs.getString(2)).ifPresent(right -> target.add(new PoolAndRight(poolId, right)));
+        }, actor.accountId(), targetUserId);
+        return held.get().containsAll(target);
+    }
+
     /** A right on a pool, whoever holds it. */
     record PoolAndRight(String poolId, Right right) {
     }

@@ -41,7 +41,10 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
  *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in. The
  *       account package decides what follows the password (second factor, new password: a half-done sign-in that
  *       grants nothing but its step) through the {@code AuthenticationSuccessHandler} and the {@code signInGuard}
- *       filter it declares; every page needs {@code ROLE_USER}, which only a finished sign-in has.</li>
+ *       filter it declares; every page needs {@code ROLE_USER}, which only a finished sign-in has. Passkeys (the
+ *       second factor's alternative to the code) are the account package's own JSON endpoints over Spring Security's
+ *       WebAuthn relying party, not {@code http.webAuthn()}: its filters sign in with the passkey alone, past the
+ *       half-done sign-in, and serve generated pages with inline scripts.</li>
  *   <li>CSRF tokens on every browser form, plus {@link OriginCheckFilter}; neither applies to the device agent API
  *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).</li>
  *   <li>Session cookie {@code __Host-gangway-session} (Secure) with {@code gangway.portal.secure-cookies=true},
@@ -88,7 +91,9 @@ class SecurityConfiguration {
                         .requestMatchers("/password/set", "/password/**").permitAll()
                         // the steps of a half-done sign-in (second factor, new password); nothing else is reachable
                         // from there (SignInGuard redirects every other request back to the step)
-                        .requestMatchers("/login/two-factor", "/login/enrol-two-factor", "/login/change-password")
+                        // (a passkey instead of the code: JSON endpoints of the second-factor step, account package)
+                        .requestMatchers("/login/two-factor", "/login/passkey/options", "/login/passkey",
+                                "/login/enrol-two-factor", "/login/change-password")
                         .hasAuthority(PENDING_SIGN_IN)
                         .anyRequest().hasRole("USER"))
                 .formLogin(form -> form

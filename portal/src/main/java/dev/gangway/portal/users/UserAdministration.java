@@ -231,6 +231,7 @@ class UserAdministration {
     Reset resetPassword(PortalUser actor, String userId) {
         Manager manager = manager(actor);
         AppUser target = manageable(manager, userId, "Change your own password on My account.");
+        requireCovers(actor, target, "reset the password of");
         if (!target.isEnabled()) {
             throw new ActionRefused(target.getUsername() + " is disabled: enable the user first, then reset the "
                     + "password.");
@@ -260,6 +261,7 @@ class UserAdministration {
     void resetTwoFactor(PortalUser actor, String userId) {
         Manager manager = manager(actor);
         AppUser target = manageable(manager, userId, "Change your own second factor on My account.");
+        requireCovers(actor, target, "reset the second factor of");
         twoFactor.reset(target);
         audit.record("user.two-factor.reset", "ok", actor.getName(), actor.accountId(), null, "user "
                 + target.getUsername());
@@ -296,6 +298,17 @@ class UserAdministration {
             // a former admin keeps only what their groups grant: live sessions beyond that end after commit
             events.publishEvent(new AccessChanged(actor.accountId(), "admin rights of " + target.getUsername()
                     + " removed"));
+        }
+    }
+
+    /**
+     * Password and two-factor resets let whoever holds the new link become the target: a manager who is not an
+     * administrator may do them only to users who hold no (pool, right) the manager lacks.
+     */
+    private void requireCovers(PortalUser actor, AppUser target, String what) {
+        if (!access.coversGrantsOf(actor, target.getId())) {
+            throw new AccessDeniedException("You cannot " + what + " " + target.getUsername()
+                    + ": the user holds rights you do not hold. Ask an administrator of the account.");
         }
     }
 

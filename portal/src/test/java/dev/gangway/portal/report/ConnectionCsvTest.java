@@ -32,8 +32,8 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 @AutoConfigureMockMvc
 class ConnectionCsvTest extends PortalTestSupport {
 
-    static final String HEADER = "user,device,service,kind,address,started,ended,duration_seconds,bytes_in,"
-            + "bytes_out,end_reason";
+    static final String HEADER = "\"user\",\"device\",\"service\",\"kind\",\"address\",\"started\",\"ended\","
+            + "\"duration_seconds\",\"bytes_in\",\"bytes_out\",\"end_reason\"";
     static final Instant MARCH_1 = Instant.parse("2026-03-01T10:00:00.250Z");
 
     @Autowired
@@ -69,9 +69,11 @@ class ConnectionCsvTest extends PortalTestSupport {
                 + admin.accountName() + "-" + LocalDate.now(ZoneOffset.UTC) + ".csv\"");
         List<String> lines = lines(response);
         assertThat(lines.get(0)).isEqualTo(HEADER);
-        assertThat(lines.get(1)).matches("bob,Press line 3,hmi,web,,2026-03-02T10:00:00.250Z,,\\d+,0,0,");
-        assertThat(lines.get(2)).isEqualTo("alice,Press line 3,hmi,web,198.51.100.7,2026-03-01T10:00:00.250Z,"
-                + "2026-03-01T11:02:05.250Z,3725,5000000000000,52428800,ended for the user");
+        assertThat(lines.get(1)).matches(
+                "\"bob\",\"Press line 3\",\"hmi\",\"web\",,\"2026-03-02T10:00:00.250Z\",,\\d+,0,0,");
+        assertThat(lines.get(2)).isEqualTo("\"alice\",\"Press line 3\",\"hmi\",\"web\",\"198.51.100.7\","
+                + "\"2026-03-01T10:00:00.250Z\",\"2026-03-01T11:02:05.250Z\",3725,5000000000000,52428800,"
+                + "\"ended for the user\"");
         assertThat(lines).hasSize(3);
         assertThat(response.getContentAsString(StandardCharsets.UTF_8)).endsWith("\r\n").contains("\r\n");
     }
@@ -87,11 +89,11 @@ class ConnectionCsvTest extends PortalTestSupport {
 
         String body = csv(get("/admin/connections.csv")).getContentAsString(StandardCharsets.UTF_8);
 
-        assertThat(body).contains("\r\nJürgen,\"'\rCR\",hmi,")
-                .contains("\r\n'@SUM(A1),'\tTab,hmi,")
-                .contains("\r\n'-2,\"say \"\"hi\"\"\",hmi,")
-                .contains("\r\n'+1,\"line\r\nbreak\",hmi,")
-                .contains("\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"a,b\",hmi,");
+        assertThat(body).contains("\r\n\"Jürgen\",\"'\rCR\",\"hmi\",")
+                .contains("\r\n\"'@SUM(A1)\",\"'\tTab\",\"hmi\",")
+                .contains("\r\n\"'-2\",\"say \"\"hi\"\"\",\"hmi\",")
+                .contains("\r\n\"'+1\",\"line\r\nbreak\",\"hmi\",")
+                .contains("\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"a,b\",\"hmi\",");
     }
 
     @Test
@@ -105,7 +107,7 @@ class ConnectionCsvTest extends PortalTestSupport {
         assertThat(lines(csv(get("/admin/connections.csv").param("device", "press"))))
                 .containsExactly(HEADER, lines(csv(get("/admin/connections.csv"))).get(2));
         assertThat(lines(csv(get("/admin/connections.csv").param("from", "2026-03-04").param("to", "2026-03-04"))))
-                .hasSize(2).element(1).asString().startsWith("bob,");
+                .hasSize(2).element(1).asString().startsWith("\"bob\",");
         assertThat(lines(csv(get("/admin/connections.csv").param("user", "mallory")))).containsExactly(HEADER);
         // the page's export link carries the filter
         String page = mvc.perform(get("/admin/connections").param("user", "a b+c").param("from", "2026-03-01")

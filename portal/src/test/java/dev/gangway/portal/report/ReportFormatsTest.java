@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 class ReportFormatsTest {
 
     @Test
-    void csvQuotesWhatRfc4180NeedsAndDefusesFormulas() {
+    void csvQuotesEveryTextFieldAndDefusesFormulas() {
         StringWriter out = new StringWriter();
         Csv csv = new Csv(out);
         csv.row("plain", "a,b", "say \"hi\"", "two\nlines", null, 42L, -1, "");
-        csv.row("=1+2", "+SUM(A1)", "-cmd", "@x", "\tx", "\rx", "a=b", "'quoted");
+        csv.row("=1+2", "+SUM(A1)", "-cmd", "@x", "\tx", "\rx", "a=b", "'quoted", "Press;=HYPERLINK(\"x\")");
 
-        assertThat(out.toString()).isEqualTo("plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,42,-1,\r\n"
-                + "'=1+2,'+SUM(A1),'-cmd,'@x,'\tx,\"'\rx\",a=b,'quoted\r\n");
+        assertThat(out.toString()).isEqualTo("\"plain\",\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,42,-1,\"\"\r\n"
+                + "\"'=1+2\",\"'+SUM(A1)\",\"'-cmd\",\"'@x\",\"'\tx\",\"'\rx\",\"a=b\",\"'quoted\","
+                + "\"Press;=HYPERLINK(\"\"x\"\")\"\r\n");
     }
 
     @Test
