@@ -155,6 +155,13 @@ class GroupPagesTest extends PortalTestSupport {
                 .doesNotContain("id=\"add-member\"");
         mvc.perform(post("/admin/groups/" + subset + "/delete").with(TestData.signedIn(manager)).with(csrf()))
                 .andExpect(status().isForbidden());
+        // renaming is allowed where changing members is: swapping names would hand out rights by proxy
+        mvc.perform(post("/admin/groups/" + beyond + "/rename").with(TestData.signedIn(manager)).with(csrf())
+                .param("name", "Operators (view only)")).andExpect(status().isForbidden());
+        mvc.perform(post("/admin/groups/" + subset + "/rename").with(TestData.signedIn(manager)).with(csrf())
+                .param("name", "Operators 2")).andExpect(status().isFound());
+        mvc.perform(post("/admin/groups/" + subset + "/rename").with(TestData.signedIn(manager)).with(csrf())
+                .param("name", "Operators")).andExpect(status().isFound());
         mvc.perform(post("/admin/groups").with(TestData.signedIn(manager)).with(csrf()).param("name", "Fresh"))
                 .andExpect(status().isFound());
         String fresh = jdbc.queryForObject("select id from user_group where account_id = ? and name = 'Fresh'",

@@ -186,6 +186,42 @@ class UserAdministrationTest extends PortalTestSupport {
     }
 
     @Test
+    void aUserManagerCannotTakeOverAUserWhoHoldsRightsTheManagerLacks() throws Exception {
+        PortalUser manager = data.userManager(admin, "manager");
+        PortalUser engineer = data.plainUser(admin, "engineer", GOOD_PASSWORD);
+        String group = UUID.randomUUID().toString();
+        String pool = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("insert into user_group (id, account_id, name, created_at) values (?, ?, ?, ?)", group,
+                admin.accountId(), "Engineers", now);
+        jdbc.update("insert into group_member (group_id, user_id) values (?, ?)", group, engineer.userId());
+        jdbc.update("insert into device_pool (id, account_id, name, created_at) values (?, ?, ?, ?)", pool,
+                admin.accountId(), "Presses", now);
+        jdbc.update("insert into pool_right (group_id, pool_id, right_name) values (?, ?, 'OPEN_WEB_HMI')", group,
+                pool);
+        String hashBefore = data.reload(engineer.userId()).getPasswordHash();
+        int tokensBefore = data.tokenCount(admin.accountId());
+
+        // a reset link would let the manager become the engineer, with rights the manager does not hold
+        for (String action : List.of("reset-password", "reset-two-factor")) {
+            mvc.perform(post("/admin/users/" + engineer.userId() + "/" + action).with(TestData.signedIn(manager))
+                    .with(csrf())).andExpect(status().isForbidden());
+        }
+        assertThat(data.reload(engineer.userId()).getPasswordHash()).isEqualTo(hashBefore);
+        assertThat(data.tokenCount(admin.accountId())).isEqualTo(tokensBefore);
+        assertThat(data.auditCount(admin.accountId(), "user.password-reset")).isZero();
+
+        // once the manager holds the same right on the same pool, the reset is no escalation
+        String managers = jdbc.queryForObject("select group_id from group_member where user_id = ?", String.class,
+                manager.userId());
+        jdbc.update("insert into pool_right (group_id, pool_id, right_name) values (?, ?, 'OPEN_WEB_HMI')",
+                managers, pool);
+        mvc.perform(post("/admin/users/" + engineer.userId() + "/reset-password").with(TestData.signedIn(manager))
+                .with(csrf())).andExpect(status().isFound());
+        assertThat(data.reload(engineer.userId()).getPasswordHash()).isNotEqualTo(hashBefore);
+    }
+
+    @Test
     void theLastPermanentAdministratorIsNeverDisabledDemotedOrGivenAnExpiry() throws Exception {
         // alone: the admin cannot disable or demote themselves
         act(admin, admin, "disable").andExpect(flash().attribute("actionError", containsString("yourself")));
