@@ -20,8 +20,9 @@ import org.springframework.stereotype.Component;
  * wrong; the message never tells either.
  *
  * <p>In order: throttled address or account (refused before any hash), unknown user, invited user without a
- * password, lockout, password, disabled, access ended. A locked user learns about the lock only with the right
- * password: to a wrong one the answer is the usual "not correct", so the lock tells a guesser nothing.
+ * password, lockout, disabled, access ended, password. A locked, disabled or expired user gets the same answer in
+ * words whatever password was typed, and the password is not even compared: the answer reveals the state (which
+ * someone who knows the user name may learn anyway) but never whether a password was right.
  *
  * <p>Not transactional: the failure counting ({@link SignInState}) must commit although the sign-in then fails.
  */
@@ -82,36 +83,42 @@ class AccountAuthenticationProvider implements AuthenticationProvider {
             throw new SignInRefused("This user has not set a password yet: use the link in the invitation, or ask "
                     + "an administrator of the account for a new one.");
         }
-        boolean matches = !tooLong && passwordEncoder.matches(password, user.getPasswordHash());
         Instant now = clock.instant();
+        // Locked, disabled, access ended: the same answer whatever was typed, and the password is not compared (a
+        // dummy hash keeps the time the same), so none of them tells a guesser whether a password was right.
         if (user.isLockedAt(now)) {
-            state.failed(account.get(), user, actor, address, matches ? "locked (right password)"
-                    : "locked (wrong password)", false);
-            if (matches) {
-                throw new SignInRefused(SignInState.lockedMessage(user.getLockedUntil()));
-            }
-            throw new BadCredentialsException(BAD_CREDENTIALS);
+            refuseWithoutPassword(account.get(), user, actor, address, password, "locked",
+                    SignInState.lockedMessage(user.getLockedUntil()));
         }
-        if (!matches) {
+        if (!user.isEnabled()) {
+            refuseWithoutPassword(account.get(), user, actor, address, password, "user disabled",
+                    "This user is disabled: ask an administrator of the account.");
+        }
+        if (user.isExpiredAt(now)) {
+            refuseWithoutPassword(account.get(), user, actor, address, password, "access ended",
+                    "This user's access ended on " + DAY.format(user.getExpiresAt())
+                            + ": ask an administrator of the account.");
+        }
+        if (tooLong || !passwordEncoder.matches(password, user.getPasswordHash())) {
             state.failed(account.get(), user, actor, address, "wrong password", true);
             throw new BadCredentialsException(BAD_CREDENTIALS);
         }
-        if (!user.isEnabled()) {
-            state.failed(account.get(), user, actor, address, "user disabled", false);
-            throw new SignInRefused("This user is disabled: ask an administrator of the account.");
-        }
-        if (user.isExpiredAt(now)) {
-            state.failed(account.get(), user, actor, address, "access ended", false);
-            throw new SignInRefused("This user's access ended on " + DAY.format(user.getExpiresAt())
-                    + ": ask an administrator of the account.");
-        }
-        state.succeeded(user);
+        // the failure count is reset only when the whole sign-in completes (SignInFlow), not here: otherwise the
+        // right password would reset the count of wrong second-factor codes
         Authentication result = flow.afterPassword(account.get(), user,
                 details == null ? null : details.getTrustedBrowserToken());
         if (result instanceof UsernamePasswordAuthenticationToken token) {
             token.setDetails(details);
         }
         return result;
+    }
+
+    /** Refuses a locked, disabled or expired user in words without comparing the password; never returns. */
+    private void refuseWithoutPassword(Account account, AppUser user, String actor, String address, String password,
+            String reason, String message) {
+        passwordEncoder.matches(password.length() > Passwords.MAX_LENGTH ? "" : password, dummyHash);
+        state.failed(account, user, actor, address, reason, false);
+        throw new SignInRefused(message);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gangway.portal.account;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -20,6 +21,13 @@ public interface AppUserRepository extends JpaRepository<AppUser, String> {
 
     /** The account's administrators (lockout mails go to them). */
     List<AppUser> findByAccountIdAndAccountAdminTrue(String accountId);
+
+    /**
+     * Of these accounts' users, those who are disabled or whose access ended by {@code now}: whoever of them still
+     * has a live HMI session loses it ({@code device/HmiSessionEnding}).
+     */
+    @Query("select u from AppUser u where u.accountId in :accounts and (u.enabled = false or u.expiresAt <= :now)")
+    List<AppUser> findWithoutAccessIn(@Param("accounts") Collection<String> accounts, @Param("now") Instant now);
 
     /** Counts one failed sign-in (an atomic update: concurrent failures are all counted). */
     @Modifying(clearAutomatically = true, flushAutomatically = true)

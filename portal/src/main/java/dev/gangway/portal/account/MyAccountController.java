@@ -18,6 +18,11 @@ import org.springframework.web.bind.annotation.RequestParam;
  * "My account": the signed-in user changes their password and sets up or removes their second factor (authenticator
  * app; passkeys are added by {@link PasskeyController} and deleted here, with the current password). Changing either
  * ends the user's other sessions (their stamp no longer matches, see {@link SignInGuard}) and keeps this one.
+ *
+ * <p>Every change asks for the current password (turning the app off and deleting a passkey, for the code too); a
+ * wrong one counts as a failed sign-in ({@link SignInState#failed}: the user's lockout and the address and account
+ * throttles), a throttled address or account is refused without checking, and when a failure locks the user this
+ * session ends.
  */
 @Controller
 class MyAccountController {
@@ -33,9 +38,12 @@ class MyAccountController {
     private final PasswordEncoder encoder;
     private final AuditLog audit;
     private final Passkeys passkeys;
+    private final SignInState state;
 
     MyAccountController(AccountRepository accounts, AppUserRepository users, PasswordChange passwordChange,
-            TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit, Passkeys passkeys) {
+            TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit, Passkeys passkeys,
+            SignInState state) {
+        this.state = state;
         this.passkeys = passkeys;
         this.accounts = accounts;
         this.users = users;
@@ -59,8 +67,15 @@ class MyAccountController {
             @RequestParam(name = "repeatPassword", defaultValue = "") String repeatPassword,
             HttpServletRequest request, Model model) {
         AppUser user = user(me);
-        Optional<String> error = passwordChange.change(account(me), user, currentPassword, newPassword,
-                repeatPassword, me.getName());
+        Account account = account(me);
+        Optional<String> error = throttled(request, account);
+        if (error.isEmpty()) {
+            error = passwordChange.change(account, user, currentPassword, newPassword, repeatPassword, me.getName());
+            if (error.isPresent() && PasswordChange.WRONG_CURRENT.equals(error.get())
+                    && countFailure(me, account, user, request, "wrong current password (change password)")) {
+                return endLocked(me, request);
+            }
+        }
         if (error.isPresent()) {
             describe(me, model);
             model.addAttribute("passwordError", error.get());
@@ -77,14 +92,31 @@ class MyAccountController {
     }
 
     @PostMapping("/account/two-factor")
-    String enable(@AuthenticationPrincipal PortalUser me, @RequestParam(defaultValue = "") String code,
-            HttpServletRequest request, Model model) {
+    String enable(@AuthenticationPrincipal PortalUser me,
+            @RequestParam(name = "currentPassword", defaultValue = "") String currentPassword,
+            @RequestParam(defaultValue = "") String code, HttpServletRequest request, Model model) {
         AppUser user = user(me);
         if (user.hasTotp()) {
             return "redirect:/account/two-factor";
         }
+        Account account = account(me);
         String secret = Enrolment.secret(request.getSession(), me.userId());
-        Optional<String> error = EnrolmentCheck.codeError(code);
+        Optional<String> error = throttled(request, account);
+        if (error.isEmpty() && currentPassword.isEmpty()) {
+            error = Optional.of("Enter your current password.");
+        } else if (error.isEmpty() && !passwordMatches(currentPassword, user)) {
+            if (countFailure(me, account, user, request, "wrong current password (turn on two-factor)")) {
+                return endLocked(me, request);
+            }
+            error = Optional.of(PasswordChange.WRONG_CURRENT);
+        }
+        if (error.isPresent()) {
+            audit.record("totp.enable", "refused", me.getName(), me.accountId(), null, error.get());
+            showTwoFactor(me, request, model);
+            model.addAttribute("codeError", error.get());
+            return "account/two-factor";
+        }
+        error = EnrolmentCheck.codeError(code);
         Optional<List<String>> codes = error.isPresent() ? Optional.empty()
                 : twoFactor.enable(user, secret, code, me.getName());
         if (codes.isEmpty()) {
@@ -107,17 +139,27 @@ class MyAccountController {
         if (!user.hasTotp()) {
             return "redirect:/account/two-factor";
         }
-        String error = null;
-        if (currentPassword.isEmpty()) {
+        Account account = account(me);
+        String error = throttled(request, account).orElse(null);
+        if (error != null) {
+            // throttled: neither password nor code is checked
+        } else if (currentPassword.isEmpty()) {
             error = "Enter your current password.";
-        } else if (currentPassword.length() > Passwords.MAX_LENGTH
-                || !encoder.matches(currentPassword, user.getPasswordHash())) {
-            error = "The current password is not correct.";
+        } else if (!passwordMatches(currentPassword, user)) {
+            if (countFailure(me, account, user, request, "wrong current password (turn off two-factor)")) {
+                return endLocked(me, request);
+            }
+            error = PasswordChange.WRONG_CURRENT;
         } else {
             TwoFactor.Outcome outcome = twoFactor.verify(user, code, me.getName());
             if (outcome == TwoFactor.Outcome.MALFORMED) {
                 error = SignInStepController.CODE_HELP;
             } else if (!outcome.accepted()) {
+                if (countFailure(me, account, user, request, outcome == TwoFactor.Outcome.REUSED
+                        ? "second-factor code used before (turn off two-factor)"
+                        : "wrong second-factor code (turn off two-factor)")) {
+                    return endLocked(me, request);
+                }
                 error = outcome == TwoFactor.Outcome.REUSED ? "This code was used already: wait for the next one."
                         : "The code is not correct. " + SignInStepController.CODE_HELP;
             }
@@ -145,14 +187,20 @@ class MyAccountController {
         AppUser user = user(me);
         boolean own = credentialId.length() <= 1400 && passkeys.of(me.userId()).stream()
                 .anyMatch(p -> p.getCredentialId().equals(credentialId));
+        Account account = account(me);
+        Optional<String> throttle = throttled(request, account);
         String error = null;
         if (!own) {
             error = "This passkey does not exist (any more): reload the page.";
         } else if (currentPassword.isEmpty()) {
             error = "Enter your current password to delete a passkey.";
-        } else if (currentPassword.length() > Passwords.MAX_LENGTH
-                || !encoder.matches(currentPassword, user.getPasswordHash())) {
-            error = "The current password is not correct.";
+        } else if (throttle.isPresent()) {
+            error = throttle.get();
+        } else if (!passwordMatches(currentPassword, user)) {
+            if (countFailure(me, account, user, request, "wrong current password (delete a passkey)")) {
+                return endLocked(me, request);
+            }
+            error = PasswordChange.WRONG_CURRENT;
         }
         if (error != null) {
             audit.record("passkey.delete", "refused", me.getName(), me.accountId(), null, error);
@@ -164,6 +212,33 @@ class MyAccountController {
         passkeys.delete(user, credentialId, me.getName());
         flow.restamp(request, user(me));
         return "redirect:/account?passkey-deleted";
+    }
+
+    private boolean passwordMatches(String currentPassword, AppUser user) {
+        return currentPassword.length() <= Passwords.MAX_LENGTH
+                && encoder.matches(currentPassword, user.getPasswordHash());
+    }
+
+    /** A throttled address or account: the refusal in words (nothing typed is checked then). */
+    private Optional<String> throttled(HttpServletRequest request, Account account) {
+        return state.throttled(request.getRemoteAddr(), account).map(SignInRefused::getMessage);
+    }
+
+    /**
+     * A wrong current password or code on this page counts like a failed sign-in (lockout, throttles, audit), so a
+     * stolen session cannot guess them without limit. Returns whether this failure locked the user.
+     */
+    private boolean countFailure(PortalUser me, Account account, AppUser user, HttpServletRequest request,
+            String reason) {
+        return state.failed(account, user, me.getName(), request.getRemoteAddr(), reason, true);
+    }
+
+    /** The user was locked by a failure on this page: this session ends too (to the sign-in page, in words). */
+    private String endLocked(PortalUser me, HttpServletRequest request) {
+        AppUser user = user(me);
+        audit.record("session.end", "ended", me.getName(), me.accountId(), null,
+                "the user was locked after failed confirmations on My account");
+        return LoginController.restart(request, SignInState.lockedMessage(user.getLockedUntil()));
     }
 
     private void describe(PortalUser me, Model model) {
@@ -193,6 +268,7 @@ class MyAccountController {
             Enrolment.show(model, me.accountName(), me.username(), Enrolment.secret(request.getSession(),
                     me.userId()));
             model.addAttribute("enrolAction", "/account/two-factor");
+            model.addAttribute("askCurrentPassword", true);
         }
     }
 

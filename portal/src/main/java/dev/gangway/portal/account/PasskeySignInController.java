@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * password step (kept in the session, used once); {@code /login/passkey} checks the assertion ({@link Passkeys}) and
  * then goes on exactly as a right code does ({@link SignInFlow#secondFactorDone}: new password when due, new session
  * id, audit). Only a {@link PendingSignIn} at the second-factor step reaches these (security configuration and
- * {@link SignInGuard}); a refused assertion counts as a wrong code.
+ * {@link SignInGuard}; a half-done sign-in at another step is sent to that step's page); a refused assertion counts
+ * as a wrong code, towards the user's lockout and the throttles, and a throttled address or account is refused.
  */
 @Controller
 class PasskeySignInController {
@@ -41,9 +42,12 @@ class PasskeySignInController {
     private final SignInFlow flow;
     private final SignInSettings settings;
     private final Clock clock;
+    private final SignInState state;
 
     PasskeySignInController(AccountRepository accounts, AppUserRepository users, Passkeys passkeys,
-            TrustedBrowsers trustedBrowsers, SignInFlow flow, SignInSettings settings, Clock clock) {
+            TrustedBrowsers trustedBrowsers, SignInFlow flow, SignInSettings settings, Clock clock,
+            SignInState state) {
+        this.state = state;
         this.accounts = accounts;
         this.users = users;
         this.passkeys = passkeys;
@@ -62,6 +66,9 @@ class PasskeySignInController {
 
     @PostMapping("/login/passkey/options")
     ResponseEntity<String> options(Authentication authentication, HttpServletRequest request) {
+        if (authentication instanceof PendingSignIn other && other.step() != PendingSignIn.Step.TWO_FACTOR) {
+            return PasskeyJson.redirect(other.step().path());
+        }
         Optional<PendingSignIn> pending = secondStep(authentication);
         if (pending.isEmpty()) {
             return PasskeyJson.error(HttpStatus.FORBIDDEN, "Sign in with your password first.");
@@ -78,6 +85,9 @@ class PasskeySignInController {
     @PostMapping("/login/passkey")
     ResponseEntity<String> verify(Authentication authentication, @RequestBody(required = false) String body,
             HttpServletRequest request, HttpServletResponse response) {
+        if (authentication instanceof PendingSignIn other && other.step() != PendingSignIn.Step.TWO_FACTOR) {
+            return PasskeyJson.redirect(other.step().path());
+        }
         Optional<PendingSignIn> second = secondStep(authentication);
         if (second.isEmpty()) {
             return PasskeyJson.error(HttpStatus.FORBIDDEN, "Sign in with your password first.");
@@ -91,6 +101,11 @@ class PasskeySignInController {
             return PasskeyJson.redirect(LoginController.restart(request,
                     SignInState.lockedMessage(user.getLockedUntil())).substring("redirect:".length()));
         }
+        Account account = accounts.findById(user.getAccountId()).orElseThrow();
+        Optional<SignInRefused> throttled = state.throttled(request.getRemoteAddr(), account);
+        if (throttled.isPresent()) {
+            return PasskeyJson.error(HttpStatus.TOO_MANY_REQUESTS, throttled.get().getMessage());
+        }
         Optional<JsonNode> json = PasskeyJson.body(body);
         Optional<PublicKeyCredential<AuthenticatorAssertionResponse>> credential = json
                 .flatMap(PasskeyJson::assertion);
@@ -103,6 +118,13 @@ class PasskeySignInController {
         }
         Passkeys.Outcome outcome = passkeys.authenticate(pending.user(), assertion.options(), credential.get());
         if (!outcome.accepted()) {
+            // counted like a wrong code: towards the lockout (the database's count decides) and the throttles
+            if (state.failed(account, user, pending.user().getName(), request.getRemoteAddr(),
+                    "passkey not accepted", true)) {
+                AppUser locked = users.findById(user.getId()).orElseThrow();
+                return PasskeyJson.redirect(LoginController.restart(request,
+                        SignInState.lockedMessage(locked.getLockedUntil())).substring("redirect:".length()));
+            }
             PendingSignIn updated = pending.withWrongCode();
             if (updated.wrongCodes() >= settings.codeAttempts()) {
                 return PasskeyJson.redirect(LoginController.restart(request, "Too many refused passkeys or wrong "
@@ -111,7 +133,6 @@ class PasskeySignInController {
             flow.save(updated, request, response);
             return PasskeyJson.error(HttpStatus.BAD_REQUEST, NOT_ACCEPTED);
         }
-        Account account = accounts.findById(user.getAccountId()).orElseThrow();
         boolean remember = json.get().path("remember").asBoolean(false);
         if (remember) {
             trustedBrowsers.remember(account, user, request, response);

@@ -9,17 +9,24 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * A user changes their own password (at sign-in when it expired or must change, and on "My account"): the current
  * password, the new one twice, then the account's policy ({@link Passwords#change}). Everything is checked before
- * anything is written; audited either way (never the passwords).
+ * anything is written; audited either way (never the passwords). A change forgets the user's remembered browsers.
+ * A wrong current password ({@link #WRONG_CURRENT}) is counted as a failed sign-in by the caller.
  */
 @Component
 class PasswordChange {
+
+    /** The refusal for a wrong current password: callers count it as a failed sign-in. */
+    static final String WRONG_CURRENT = "The current password is not correct.";
 
     private final Passwords passwords;
     private final PasswordEncoder encoder;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
+    private final TrustedBrowsers trustedBrowsers;
 
-    PasswordChange(Passwords passwords, PasswordEncoder encoder, AuditLog audit, TransactionTemplate transactions) {
+    PasswordChange(Passwords passwords, PasswordEncoder encoder, AuditLog audit, TransactionTemplate transactions,
+            TrustedBrowsers trustedBrowsers) {
+        this.trustedBrowsers = trustedBrowsers;
         this.passwords = passwords;
         this.encoder = encoder;
         this.audit = audit;
@@ -40,6 +47,7 @@ class PasswordChange {
         }
         transactions.executeWithoutResult(tx -> {
             passwords.change(account, user, fresh);
+            trustedBrowsers.forget(user.getId());
             audit.record("password.change", "ok", actor, account.getId(), null, "password changed by the user");
         });
         return Optional.empty();
@@ -50,7 +58,7 @@ class PasswordChange {
             return Optional.of("Enter your current password.");
         }
         if (current.length() > Passwords.MAX_LENGTH || !encoder.matches(current, user.getPasswordHash())) {
-            return Optional.of("The current password is not correct.");
+            return Optional.of(WRONG_CURRENT);
         }
         if (fresh.isEmpty()) {
             return Optional.of("Enter a new password.");

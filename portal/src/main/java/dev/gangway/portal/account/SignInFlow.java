@@ -49,14 +49,16 @@ class SignInFlow {
     private final Clock clock;
     private final SignInSettings settings;
     private final PasskeyRepository passkeys;
+    private final SignInState state;
     private final SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
             new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     SignInFlow(AccountRepository accounts, AppUserRepository users, Passwords passwords,
             TrustedBrowsers trustedBrowsers, AuditLog audit, Clock clock, SignInSettings settings,
-            PasskeyRepository passkeys) {
+            PasskeyRepository passkeys, SignInState state) {
         this.passkeys = passkeys;
+        this.state = state;
         this.accounts = accounts;
         this.users = users;
         this.passwords = passwords;
@@ -83,6 +85,7 @@ class SignInFlow {
             return new PendingSignIn(portalUser, PendingSignIn.Step.CHANGE_PASSWORD, true, now, 0, method);
         }
         audit.record("signin", "ok", portalUser.getName(), account.getId(), null, method);
+        state.succeeded(user);
         return fullAuthentication(portalUser);
     }
 
@@ -93,7 +96,7 @@ class SignInFlow {
 
     private Optional<PendingSignIn.Step> secondStep(Account account, AppUser user, String trustedBrowserToken) {
         if (hasSecondFactor(user)) {
-            return trustedBrowsers.trusts(user, trustedBrowserToken) ? Optional.empty()
+            return trustedBrowsers.trusts(account, user, trustedBrowserToken) ? Optional.empty()
                     : Optional.of(PendingSignIn.Step.TWO_FACTOR);
         }
         if (account.isRequireTwoFactor() || user.isRequireTwoFactor()) {
@@ -118,10 +121,15 @@ class SignInFlow {
         return "/devices";
     }
 
-    /** Every step is done: audit, new session id, the account's timeouts, and the real sign-in in the session. */
+    /**
+     * Every step is done: audit, the user's count of failed sign-ins starts again (only here and for a sign-in
+     * without steps, never after the password alone, so wrong second-factor codes add up across sign-ins), new
+     * session id, the account's timeouts, and the real sign-in in the session.
+     */
     void complete(PortalUser portalUser, String method, HttpServletRequest request, HttpServletResponse response) {
         AppUser user = users.findById(portalUser.userId()).orElseThrow();
         audit.record("signin", "ok", portalUser.getName(), portalUser.accountId(), null, method);
+        state.succeeded(user);
         request.changeSessionId();
         Authentication full = fullAuthentication(portalUser);
         if (full instanceof UsernamePasswordAuthenticationToken token) {

@@ -62,7 +62,9 @@ public class SignInState {
 
     /**
      * Counts a failed sign-in: towards the address and account throttles always, towards the user's lockout when
-     * {@code countsTowardsLockout} (a wrong password or second-factor code of a known user who is not locked yet).
+     * {@code countsTowardsLockout} (a wrong password, second-factor code, refused passkey or wrong confirmation on My
+     * account of a known user who is not locked yet). Whether it locked is the conditional update's result, never
+     * a prior read, so concurrent failures cannot slip past the threshold.
      * Audited with the account's id when the account is known, so the account's audit log shows it.
      *
      * @param actor what was typed, {@code account/user} (never a password)
@@ -98,7 +100,7 @@ public class SignInState {
         return true;
     }
 
-    /** A sign-in with the right password: the count of failures starts again. */
+    /** A completed sign-in (every step done, not just the password): the count of failures starts again. */
     @Transactional
     void succeeded(AppUser user) {
         if (user.getFailedAttempts() != 0 || user.getLockedUntil() != null) {
@@ -123,7 +125,7 @@ public class SignInState {
         user.setFailedAttempts(0);
     }
 
-    /** The message for a locked user who typed the right password. */
+    /** The message for a locked user, whatever they typed (the password is not compared while locked). */
     static String lockedMessage(Instant until) {
         return "This user is locked after too many failed sign-ins: try again after " + TIME.format(until)
                 + " or ask an administrator of the account.";

@@ -53,6 +53,9 @@ class SignInStepController {
     @GetMapping("/login/two-factor")
     String twoFactorPage(Authentication authentication, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.TWO_FACTOR) {
+            return elsewhere(pending);
+        }
         model.addAttribute("rememberDays", account(pending).getRememberBrowserDays());
         offer(user(pending), model);
         return "account/two-factor-step";
@@ -63,13 +66,21 @@ class SignInStepController {
             @RequestParam(name = "remember", defaultValue = "") String rememberBox, HttpServletRequest request,
             HttpServletResponse response, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.TWO_FACTOR) {
+            return elsewhere(pending);
+        }
         Account account = account(pending);
         AppUser user = user(pending);
         model.addAttribute("rememberDays", account.getRememberBrowserDays());
         offer(user, model);
         if (user.isLockedAt(clock.instant())) {
-            // locked meanwhile (failures elsewhere): this user proved the password, so may be told
+            // locked meanwhile (failures elsewhere): the lock is no secret (the password step tells it too)
             return LoginController.restart(request, SignInState.lockedMessage(user.getLockedUntil()));
+        }
+        Optional<SignInRefused> throttled = state.throttled(request.getRemoteAddr(), account);
+        if (throttled.isPresent()) {
+            model.addAttribute("codeError", throttled.get().getMessage());
+            return "account/two-factor-step";
         }
         boolean remember = "true".equals(rememberBox);
         TwoFactor.Outcome outcome = twoFactor.verify(user, code, pending.user().getName());
@@ -89,10 +100,10 @@ class SignInStepController {
                 outcome == TwoFactor.Outcome.REUSED ? "second-factor code used before" : "wrong second-factor code",
                 true);
         if (locked) {
-            Optional<AppUser> now = users.findById(user.getId());
-            return LoginController.restart(request, SignInState.lockedMessage(
-                    now.map(AppUser::getLockedUntil).orElse(null)));
+            return LoginController.restart(request, SignInState.lockedMessage(user(pending).getLockedUntil()));
         }
+        // the database count (above) bounds guessing across sign-ins and concurrent requests; this one ends a
+        // single half-done sign-in early
         PendingSignIn updated = pending.withWrongCode();
         if (updated.wrongCodes() >= settings.codeAttempts()) {
             return LoginController.restart(request, "Too many wrong codes: sign in again.");
@@ -107,6 +118,9 @@ class SignInStepController {
     @GetMapping("/login/enrol-two-factor")
     String enrolPage(Authentication authentication, HttpServletRequest request, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.ENROL_TWO_FACTOR) {
+            return elsewhere(pending);
+        }
         showEnrolment(pending, request, model);
         return "account/enrol-step";
     }
@@ -115,6 +129,9 @@ class SignInStepController {
     String enrol(Authentication authentication, @RequestParam(defaultValue = "") String code,
             HttpServletRequest request, HttpServletResponse response, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.ENROL_TWO_FACTOR) {
+            return elsewhere(pending);
+        }
         String secret = Enrolment.secret(request.getSession(), pending.user().userId());
         Optional<String> error = EnrolmentCheck.codeError(code);
         Optional<List<String>> codes = error.isPresent() ? Optional.empty()
@@ -136,7 +153,11 @@ class SignInStepController {
 
     @GetMapping("/login/change-password")
     String changePasswordPage(Authentication authentication, Model model) {
-        model.addAttribute("expired", !user((PendingSignIn) authentication).isMustChangePassword());
+        PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.CHANGE_PASSWORD) {
+            return elsewhere(pending);
+        }
+        model.addAttribute("expired", !user(pending).isMustChangePassword());
         return "account/change-password-step";
     }
 
@@ -147,9 +168,27 @@ class SignInStepController {
             @RequestParam(name = "repeatPassword", defaultValue = "") String repeatPassword,
             HttpServletRequest request, HttpServletResponse response, Model model) {
         PendingSignIn pending = (PendingSignIn) authentication;
+        if (pending.step() != PendingSignIn.Step.CHANGE_PASSWORD) {
+            return elsewhere(pending);
+        }
         AppUser user = user(pending);
-        Optional<String> error = passwordChange.change(account(pending), user, currentPassword, newPassword,
+        Account account = account(pending);
+        model.addAttribute("expired", !user.isMustChangePassword());
+        if (user.isLockedAt(clock.instant())) {
+            return LoginController.restart(request, SignInState.lockedMessage(user.getLockedUntil()));
+        }
+        Optional<SignInRefused> throttled = state.throttled(request.getRemoteAddr(), account);
+        if (throttled.isPresent()) {
+            model.addAttribute("passwordError", throttled.get().getMessage());
+            return "account/change-password-step";
+        }
+        Optional<String> error = passwordChange.change(account, user, currentPassword, newPassword,
                 repeatPassword, pending.user().getName());
+        if (error.isPresent() && PasswordChange.WRONG_CURRENT.equals(error.get())
+                && state.failed(account, user, pending.user().getName(), request.getRemoteAddr(),
+                        "wrong current password at the new-password step", true)) {
+            return LoginController.restart(request, SignInState.lockedMessage(user(pending).getLockedUntil()));
+        }
         if (error.isPresent()) {
             model.addAttribute("expired", !user.isMustChangePassword());
             model.addAttribute("passwordError", error.get());
@@ -170,6 +209,11 @@ class SignInStepController {
         String secret = Enrolment.secret(request.getSession(), pending.user().userId());
         Enrolment.show(model, pending.user().accountName(), pending.user().username(), secret);
         model.addAttribute("enrolAction", "/login/enrol-two-factor");
+    }
+
+    /** A step's page asked while another step is pending: to that step's page. */
+    private static String elsewhere(PendingSignIn pending) {
+        return "redirect:" + pending.step().path();
     }
 
     private Account account(PendingSignIn pending) {

@@ -47,6 +47,10 @@ class TrustedBrowser {
         return userId;
     }
 
+    Instant getCreatedAt() {
+        return createdAt;
+    }
+
     Instant getExpiresAt() {
         return expiresAt;
     }

@@ -16,7 +16,8 @@ import org.springframework.transaction.annotation.Transactional;
  * "Remember this browser": a random token in a cookie ({@code __Host-gangway-trusted} with secure cookies, else
  * {@code gangway-trusted}; HttpOnly, SameSite=Lax, host-only), its SHA-256 in {@code trusted_browser}, bound to one
  * user, for the account's {@code rememberBrowserDays}. It only skips the TOTP step: the password is always asked.
- * All of a user's remembered browsers are forgotten when their second factor changes.
+ * All of a user's remembered browsers are forgotten when their second factor or password changes, when their
+ * password is reset and when they are disabled.
  */
 @Component
 class TrustedBrowsers {
@@ -50,15 +51,21 @@ class TrustedBrowsers {
         return null;
     }
 
-    /** Whether the token is a remembered browser of this user, still within its days. */
+    /**
+     * Whether the token is a remembered browser of this user, still within its days: both the days it was
+     * remembered for and the account's current {@code rememberBrowserDays} (an admin who shortens them, or sets 0,
+     * shortens or ends every remembered browser at once).
+     */
     @Transactional(readOnly = true)
-    boolean trusts(AppUser user, String token) {
-        if (token == null || token.isEmpty()) {
+    boolean trusts(Account account, AppUser user, String token) {
+        int days = account.getRememberBrowserDays();
+        if (token == null || token.isEmpty() || days <= 0) {
             return false;
         }
         Instant now = clock.instant();
         return browsers.findByTokenHash(Tokens.sha256(token))
-                .filter(b -> b.getUserId().equals(user.getId()) && now.isBefore(b.getExpiresAt()))
+                .filter(b -> b.getUserId().equals(user.getId()) && now.isBefore(b.getExpiresAt())
+                        && b.getCreatedAt() != null && now.isBefore(b.getCreatedAt().plus(Duration.ofDays(days))))
                 .isPresent();
     }
 
@@ -78,7 +85,7 @@ class TrustedBrowsers {
         response.addHeader(HttpHeaders.SET_COOKIE, cookie.toString());
     }
 
-    /** Forgets every remembered browser of the user (their second factor changed or was reset). */
+    /** Forgets every remembered browser of the user (second factor or password changed or reset, disabled). */
     @Transactional
     void forget(String userId) {
         browsers.deleteByUser(userId);

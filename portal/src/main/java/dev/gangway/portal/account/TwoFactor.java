@@ -203,6 +203,15 @@ public class TwoFactor {
         copy(managed, user);
     }
 
+    /**
+     * Forgets every remembered browser of the user, so that the next sign-in asks for the second factor again: for
+     * the users page when a user is disabled or their password is reset (the caller audits).
+     */
+    @Transactional
+    public void forgetRememberedBrowsers(AppUser user) {
+        trustedBrowsers.forget(user.getId());
+    }
+
     /** How many unused recovery codes the user has. */
     @Transactional(readOnly = true)
     public long recoveryCodesLeft(AppUser user) {

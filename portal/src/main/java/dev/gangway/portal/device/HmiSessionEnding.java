@@ -1,5 +1,7 @@
 package dev.gangway.portal.device;
 
+import dev.gangway.portal.account.AppUser;
+import dev.gangway.portal.account.AppUserRepository;
 import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.account.UserAccessEnded;
 import dev.gangway.portal.hmiproxy.HmiSessions;
@@ -7,14 +9,18 @@ import dev.gangway.portal.pki.CertificatesRevoked;
 import dev.gangway.portal.rights.AccessChanged;
 import dev.gangway.portal.rights.AccessService;
 import dev.gangway.portal.rights.Right;
+import java.time.Clock;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.session.SessionDestroyedEvent;
@@ -35,6 +41,11 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * which device now (one read of the database, after commit), and those no longer covered end: whatever the change
  * was, the outcome is the same as if the user had to open the session again.
  *
+ * <p>A user whose {@code expires_at} passes while an HMI session is open publishes nothing (nobody acts), and the
+ * portal session only notices at its next request: so every {@value #SWEEP_MILLIS} ms the live sessions' users are
+ * checked (one read of the database, only when sessions are live), and the sessions of users who are disabled or
+ * past their access end now end.
+ *
  * <p>A user's HMI sessions are keyed by account id and user name, so signing out in one browser ends the user's
  * HMI sessions opened from any other browser too.
  */
@@ -43,12 +54,53 @@ class HmiSessionEnding implements LogoutHandler {
 
     private static final Logger log = LoggerFactory.getLogger(HmiSessionEnding.class);
 
+    static final long SWEEP_MILLIS = 10_000;
+
     private final ObjectProvider<HmiSessions> hmiSessions;
     private final AccessService access;
+    private final AppUserRepository users;
+    private final Clock clock;
 
-    HmiSessionEnding(ObjectProvider<HmiSessions> hmiSessions, AccessService access) {
+    HmiSessionEnding(ObjectProvider<HmiSessions> hmiSessions, AccessService access, AppUserRepository users,
+            Clock clock) {
         this.hmiSessions = hmiSessions;
         this.access = access;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /**
+     * Ends the HMI sessions of users who are disabled or whose access ended (an {@code expires_at} that passed with
+     * no request of theirs to notice it). Returns how many ended.
+     */
+    @Scheduled(fixedDelay = SWEEP_MILLIS, initialDelay = SWEEP_MILLIS)
+    int endForUsersWithoutAccess() {
+        HmiSessions sessions = hmiSessions.getIfAvailable();
+        if (sessions == null) {
+            return 0;
+        }
+        // the live sessions' accounts: the predicate only looks (it must not block), it ends nothing
+        Set<String> accounts = ConcurrentHashMap.newKeySet();
+        sessions.endWhere(s -> {
+            accounts.add(s.account());
+            return false;
+        }, "not ended");
+        if (accounts.isEmpty()) {
+            return 0;
+        }
+        Set<String> without = new HashSet<>();
+        for (AppUser user : users.findWithoutAccessIn(accounts, clock.instant())) {
+            without.add(user.getAccountId() + "\n" + user.getUsername());
+        }
+        if (without.isEmpty()) {
+            return 0;
+        }
+        int ended = sessions.endWhere(s -> without.contains(s.account() + "\n" + s.user()),
+                "the user's access ended");
+        if (ended > 0) {
+            log.info("Ended {} HMI session(s) of users who are disabled or whose access ended", ended);
+        }
+        return ended;
     }
 
     /** Sign-out ({@code POST /logout}). */

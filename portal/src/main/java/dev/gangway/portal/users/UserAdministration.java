@@ -182,6 +182,7 @@ class UserAdministration {
         AppUser target = manageable(manager, userId, "You cannot disable yourself: another administrator can.");
         keepPermanentAdmin(target, "disabled");
         target.setEnabled(false);
+        twoFactor.forgetRememberedBrowsers(target);
         links.endAll(target);
         audit.record("user.disable", "ok", actor.getName(), actor.accountId(), null, "user " + target.getUsername());
         ended(target, "disabled by " + actor.getName());
@@ -240,6 +241,7 @@ class UserAdministration {
             history.save(new PasswordHistory(target.getId(), target.getPasswordHash(), clock.instant()));
             target.setPasswordHash(Passwords.NO_PASSWORD);
         }
+        twoFactor.forgetRememberedBrowsers(target);
         NewLink link = links.issue(target, PasswordToken.RESET);
         audit.record("user.password-reset", "ok", actor.getName(), actor.accountId(), null, "user "
                 + target.getUsername() + ", link valid until " + link.expiresAt());

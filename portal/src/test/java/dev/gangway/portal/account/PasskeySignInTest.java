@@ -203,6 +203,7 @@ class PasskeySignInTest extends SignInTestSupport {
         assertThat(answers.get(3)).contains("\"error\"");
         assertThat(answers.get(4)).contains("\"redirect\":\"/login?error\"");
         mvc.perform(get("/login/two-factor").session(pending)).andExpect(redirectedUrl("/login"));
+        assertThat(reload(user).getFailedAttempts()).as("refused passkeys count towards the lockout").isEqualTo(5);
     }
 
     @Test

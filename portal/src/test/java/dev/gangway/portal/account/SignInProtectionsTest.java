@@ -103,8 +103,8 @@ class SignInProtectionsTest extends SignInTestSupport {
         assertThat(LockoutTest.refusal(s1)).contains("disabled");
         MockHttpSession wrong = new MockHttpSession();
         enterPassword(wrong, disabled, "wrong").andExpect(unauthenticated());
-        assertThat(wrong.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION))
-                .as("a wrong password learns nothing about the user").isNotInstanceOf(SignInRefused.class);
+        assertThat(LockoutTest.refusal(wrong)).as("the same answer whatever was typed: no password oracle")
+                .isEqualTo(LockoutTest.refusal(s1));
 
         AppUser expired = newUser("Right-password-4", null);
         expired.setExpiresAt(CLOCK.instant().minusSeconds(1));
@@ -124,8 +124,11 @@ class SignInProtectionsTest extends SignInTestSupport {
             assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'signin' and result = "
                     + "'refused' and account_id = ?", Integer.class, user.getAccountId())).isPositive();
         }
-        assertThat(reload(disabled).getFailedAttempts()).as("only the wrong password counts towards the lockout")
-                .isEqualTo(1);
+        assertThat(reload(disabled).getFailedAttempts()).as("the password of a disabled user is not even compared")
+                .isZero();
+        MockHttpSession wrongExpired = new MockHttpSession();
+        enterPassword(wrongExpired, expired, "wrong").andExpect(unauthenticated());
+        assertThat(LockoutTest.refusal(wrongExpired)).isEqualTo(LockoutTest.refusal(s2));
     }
 
     @Test

@@ -49,7 +49,14 @@ class TwoFactorSignInTest extends SignInTestSupport {
         assertThat(mvc.perform(get("/account/two-factor").session(session)).andReturn().getResponse()
                 .getContentAsString()).as("a reload shows the same secret").contains(secret);
 
-        List<String> codes = enable(session, secret);
+        mvc.perform(form("/account/two-factor", session).param("code", code(secret, 0)))
+                .andExpect(status().isOk()).andExpect(content().string(Matchers.containsString("current password")));
+        mvc.perform(form("/account/two-factor", session).param("currentPassword", "not-it")
+                        .param("code", code(secret, 0)))
+                .andExpect(status().isOk()).andExpect(content().string(Matchers.containsString("not correct")));
+        assertThat(reload(user).hasTotp()).as("turning the app on needs the current password").isFalse();
+        assertThat(page).contains("id=\"current-password\"");
+        List<String> codes = enable(session, secret, "Right-password-1");
         assertThat(codes).hasSize(10).doesNotHaveDuplicates();
         AppUser enrolled = reload(user);
         assertThat(enrolled.getTotpSecret()).startsWith("v1:").doesNotContain(secret.replace(" ", ""));
@@ -58,7 +65,7 @@ class TwoFactorSignInTest extends SignInTestSupport {
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(java.nio.file.Files.getPosixFilePermissions(key.getParent()))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        assertThat(audits("totp.enable", user)).isEqualTo(1);
+        assertThat(audits("totp.enable", user)).as("two refused (no or a wrong password), one ok").isEqualTo(3);
         mvc.perform(get("/devices").session(session)).andExpect(status().isOk());
 
         // signing in again: the password leads to the second step, which is all the session can reach
@@ -336,8 +343,9 @@ class TwoFactorSignInTest extends SignInTestSupport {
         return session;
     }
 
-    private List<String> enable(MockHttpSession session, String secret) throws Exception {
-        String html = mvc.perform(form("/account/two-factor", session).param("code", code(secret, 0)))
+    private List<String> enable(MockHttpSession session, String secret, String password) throws Exception {
+        String html = mvc.perform(form("/account/two-factor", session).param("currentPassword", password)
+                        .param("code", code(secret, 0)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(html).contains("id=\"recovery-codes\"");
         return recoveryCodes(html);
@@ -348,7 +356,7 @@ class TwoFactorSignInTest extends SignInTestSupport {
         MockHttpSession session = signIn(user, password);
         String secret = find(SECRET, mvc.perform(get("/account/two-factor").session(session)).andReturn()
                 .getResponse().getContentAsString());
-        enable(session, secret);
+        enable(session, secret, password);
         return secret;
     }
 
@@ -357,7 +365,7 @@ class TwoFactorSignInTest extends SignInTestSupport {
         MockHttpSession session = signIn(user, password);
         String secret = find(SECRET, mvc.perform(get("/account/two-factor").session(session)).andReturn()
                 .getResponse().getContentAsString());
-        return enable(session, secret);
+        return enable(session, secret, password);
     }
 
     private org.springframework.test.web.servlet.ResultActions enterPasswordWith(Cookie cookie, AppUser user,

@@ -51,6 +51,8 @@ class HmiSessionEndingOnRightsTest extends PortalTestSupport {
     ApplicationEventPublisher events;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    HmiSessionEnding ending;
 
     RightsTestData data;
     PortalUser admin;
@@ -136,6 +138,29 @@ class HmiSessionEndingOnRightsTest extends PortalTestSupport {
         jdbc.update("update app_user set enabled = false where id = ?", bob.userId());
         transactions.executeWithoutResult(tx -> events.publishEvent(new AccessChanged(admin.accountId(), "test")));
         assertThat(live(bobSession)).as("a disabled user holds nothing").isFalse();
+    }
+
+    @Test
+    void theSweepEndsTheSessionsOfUsersWhoseAccessEndedWithoutAnyRequestOfTheirs() {
+        String janeSession = open(jane);
+        String bobSession = open(bob);
+        String adminSession = open(admin);
+        PortalUser stranger = TestData.newUser(accounts, users, encoder, "pw");
+        String strangerSession = sessionId(sessions.open(stranger.accountId(), "jane", press, "hmi",
+                new LanTarget("198.19.0.2", 80), false));
+        assertThat(ending.endForUsersWithoutAccess()).as("nobody's access ended yet").isZero();
+
+        jdbc.update("update app_user set expires_at = ? where id = ?",
+                java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1)), jane.userId());
+        jdbc.update("update app_user set enabled = false where id = ?", bob.userId());
+        assertThat(ending.endForUsersWithoutAccess()).isEqualTo(2);
+
+        assertThat(live(janeSession)).as("expired while the session was open").isFalse();
+        assertThat(live(bobSession)).as("disabled").isFalse();
+        assertThat(live(adminSession)).isTrue();
+        assertThat(live(strangerSession)).as("a user of the same name in another account is not touched").isTrue();
+        sessions.end(adminSession);
+        sessions.end(strangerSession);
     }
 
     private String open(PortalUser user) {

@@ -13,7 +13,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,62 +43,19 @@ import org.springframework.test.context.DynamicPropertySource;
         "gangway.demo.enabled=false",
 })
 @DirtiesContext
-class GangwayAccountsE2eIT {
+class GangwayAccountsE2eIT extends SiteTestSupport {
 
     static final String ADMIN_PASSWORD = "e2e-Admin-password-1";
     private static final String TECH_PASSWORD = "Tech-passw0rd-" + UUID.randomUUID().toString().substring(0, 6);
-    private static final int LAN_HMI_PORT = 80;
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @RegisterExtension
-    static final FailureReport failureReport = new FailureReport();
 
     @RegisterExtension
     static final GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication())
             .withPerMethodLifecycle(false);
 
-    @TempDir
-    static Path work;
-
-    static NetworkLab lab;
-    static Chromium chromium;
-    static AgentJar agentJar;
-    static int relayPort;
-    static int hmiPort;
-
-    @LocalServerPort
-    int portalPort;
-
-    @BeforeAll
-    static void buildTheSite() throws IOException {
-        lab = NetworkLab.create(work.resolve("logs"));
-        failureReport.include(() -> lab + "\n" + lab.reports());
-        agentJar = AgentJar.locate();
-        relayPort = GangwayE2eIT.freePort();
-        hmiPort = GangwayE2eIT.freePort();
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
-    }
-
     @DynamicPropertySource
-    static void portalSettings(DynamicPropertyRegistry registry) {
-        registry.add("gangway.data-dir", () -> work.resolve("portal-data").toString());
-        registry.add("gangway.relay.port", () -> relayPort);
-        registry.add("gangway.relay.public-host", () -> lab.portalSideAddress());
-        registry.add("gangway.hmi.port", () -> hmiPort);
+    static void mailSettings(DynamicPropertyRegistry registry) {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> mail.getSmtp().getPort());
     }

@@ -27,17 +27,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The spine, as a service engineer lives it: the machine's HMI sits on a LAN that only the device agent reaches;
@@ -53,61 +46,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "gangway.demo.enabled=false",
 })
 @DirtiesContext
-class GangwayE2eIT {
+class GangwayE2eIT extends SiteTestSupport {
 
     static final String ADMIN_PASSWORD = "e2e-Admin-password-1";
 
-    /** The demo HMI's port on the LAN host: the namespace is the test's own, so nothing else can hold it. */
-    private static final int LAN_HMI_PORT = 80;
     private static final long DOWNLOAD_SIZE = 52_428_800;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final double OFFLINE_WITHIN_MS = 10_000;
-
-    @RegisterExtension
-    static final FailureReport failureReport = new FailureReport();
-
-    @TempDir
-    static Path work;
-
-    static NetworkLab lab;
-    static Chromium chromium;
-    static AgentJar agentJar;
-    static int relayPort;
-    static int hmiPort;
-
-    @LocalServerPort
-    int portalPort;
-
-    @BeforeAll
-    static void buildTheSite() throws IOException {
-        lab = NetworkLab.create(work.resolve("logs"));
-        failureReport.include(() -> lab + "\n" + lab.reports());
-        agentJar = AgentJar.locate();
-        relayPort = freePort();
-        hmiPort = freePort();
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
-    }
-
-    @DynamicPropertySource
-    static void portalSettings(DynamicPropertyRegistry registry) {
-        registry.add("gangway.data-dir", () -> work.resolve("portal-data").toString());
-        registry.add("gangway.relay.port", () -> relayPort);
-        registry.add("gangway.relay.public-host", () -> lab.portalSideAddress());
-        registry.add("gangway.hmi.port", () -> hmiPort);
-    }
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
