@@ -57,6 +57,15 @@ final class Chromium implements AutoCloseable {
         return context;
     }
 
+    /** A phone: 390 × 844 CSS pixels, touch, mobile viewport rules (an iPhone 14-sized screen). */
+    BrowserContext newPhoneContext() {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+                .setDeviceScaleFactor(3).setIsMobile(true).setHasTouch(true));
+        context.setDefaultTimeout(TIMEOUT_MS);
+        context.setDefaultNavigationTimeout(TIMEOUT_MS);
+        return context;
+    }
+
     @Override
     public void close() {
         try {

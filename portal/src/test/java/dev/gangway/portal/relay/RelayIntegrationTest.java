@@ -146,8 +146,9 @@ class RelayIntegrationTest extends PortalTestSupport {
         client.start();
 
         await().atMost(WAIT).until(() -> tunnels.isOnline(deviceId));
-        assertThat(events.getResponse().getContentAsString())
-                .contains("data:{\"id\":\"" + deviceId + "\",\"online\":true}");
+        // the event is published after the status changes (and after a rights check per subscriber): wait for it
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.getResponse().getContentAsString())
+                .contains("data:{\"id\":\"" + deviceId + "\",\"online\":true}"));
         String page = mvc.perform(get("/devices/" + deviceId).with(TestData.signedIn(user)))
                 .andReturn().getResponse().getContentAsString();
         assertThat(page).contains("data-service=\"hmi\" data-kind=\"http\"", ">online<");
@@ -179,8 +180,8 @@ class RelayIntegrationTest extends PortalTestSupport {
 
         await().atMost(WAIT).until(() -> client.lastError() == TunnelError.REVOKED);
         await().atMost(WAIT).until(() -> !tunnels.isOnline(deviceId));
-        assertThat(events.getResponse().getContentAsString())
-                .endsWith("data:{\"id\":\"" + deviceId + "\",\"online\":false}\n\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.getResponse().getContentAsString())
+                .endsWith("data:{\"id\":\"" + deviceId + "\",\"online\":false}\n\n"));
         assertThat(relay.server().orElseThrow().isOnline(deviceId)).isFalse();
         assertThat(client.state()).isNotEqualTo(TunnelClient.State.CONNECTED);
     }
