@@ -170,6 +170,11 @@ public class PersistenceTest extends PortalTestSupport {
                 .isInstanceOf(DataIntegrityViolationException.class);
         assertThatThrownBy(() -> users.save(new AppUser(account.getId(), "alice", "{noop}y", AT)))
                 .isInstanceOf(DataIntegrityViolationException.class);
+        // user names are unique ignoring case, in the database too (username_key)
+        assertThatThrownBy(() -> users.save(new AppUser(account.getId(), "ALICE", "{noop}y", AT)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(jdbc.queryForObject("select username_key from app_user where account_id = ? and username = ?",
+                String.class, account.getId(), "alice")).isEqualTo("alice");
         jdbc.update("insert into user_group (id, account_id, name, created_at) values (?, ?, 'Service', ?)",
                 UUID.randomUUID().toString(), account.getId(), utc(AT));
         assertThatThrownBy(() -> jdbc.update("insert into user_group (id, account_id, name, created_at)"
@@ -177,8 +182,8 @@ public class PersistenceTest extends PortalTestSupport {
                 .isInstanceOf(DataIntegrityViolationException.class);
         // the same names in another account are fine
         Account other = accounts.save(new Account(unique("acct"), AT));
-        users.save(new AppUser(other.getId(), "alice", "{noop}x", AT));
-        assertThat(users.findByAccountIdAndUsername(other.getId(), "alice")).isPresent();
+        users.save(new AppUser(other.getId(), "Alice", "{noop}x", AT));
+        assertThat(users.findByAccountIdAndUsername(other.getId(), "Alice")).isPresent();
     }
 
     @Test
@@ -262,11 +267,12 @@ public class PersistenceTest extends PortalTestSupport {
                         + " lockout_minutes, session_idle_minutes, session_absolute_hours, require_two_factor,"
                         + " remember_browser_days) values (?, ?, ?, 15, 2, 60, 3, 4, 5, 6, 7, true, 9)",
                         account, unique("fixture"), t),
-                new Fixture("app_user", "id", "insert into app_user (id, account_id, username, password_hash, enabled,"
-                        + " created_at, email, account_admin, expires_at, password_changed_at, must_change_password,"
-                        + " require_two_factor, failed_attempts, locked_until, totp_secret, totp_last_step,"
-                        + " totp_enabled_at, passkeys_changed_at) values (?, ?, 'ünï', '{bcrypt}h', false, ?,"
-                        + " 'u@example.com', true, ?, ?, true, true, 4, ?, 'sealed', 9000000000, ?, ?)",
+                new Fixture("app_user", "id", "insert into app_user (id, account_id, username, username_key,"
+                        + " password_hash, enabled, created_at, email, account_admin, expires_at, password_changed_at,"
+                        + " must_change_password, require_two_factor, failed_attempts, locked_until, totp_secret,"
+                        + " totp_last_step, totp_enabled_at, passkeys_changed_at) values (?, ?, 'Ünï', 'ünï',"
+                        + " '{bcrypt}h', false, ?, 'u@example.com', true, ?, ?, true, true, 4, ?, 'sealed', 9000000000,"
+                        + " ?, ?)",
                         user, account, t, utc(AT.plusSeconds(1)), utc(AT.plusSeconds(2)), utc(AT.plusSeconds(3)),
                         utc(AT.plusSeconds(4)), utc(AT.plusSeconds(6))),
                 new Fixture("device", "id", "insert into device (id, account_id, name, serial, agent_version, hostname,"

@@ -5,9 +5,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
-/** A person who signs in to the portal; unique by account and user name. The password is kept only as a hash. */
+/**
+ * A person who signs in to the portal; unique by account and user name ignoring case (the database's constraint on
+ * {@code username_key}). The password is kept only as a hash.
+ */
 @Entity
 @Table(name = "app_user")
 public class AppUser {
@@ -21,6 +25,10 @@ public class AppUser {
 
     @Column(nullable = false, length = 64)
     private String username;
+
+    /** The user name in lower case, set with the name: the database keeps it unique per account. */
+    @Column(name = "username_key", nullable = false, length = 64)
+    private String usernameKey;
 
     @Column(name = "password_hash", nullable = false)
     private String passwordHash;
@@ -79,7 +87,7 @@ public class AppUser {
     public AppUser(String accountId, String username, String passwordHash, Instant createdAt) {
         this.id = UUID.randomUUID().toString();
         this.accountId = accountId;
-        this.username = username;
+        setUsername(username);
         this.passwordHash = passwordHash;
         this.enabled = true;
         this.createdAt = createdAt;
@@ -96,6 +104,17 @@ public class AppUser {
 
     public String getUsername() {
         return username;
+    }
+
+    /** The name and its case-insensitive key: always set together. */
+    private void setUsername(String username) {
+        this.username = username;
+        this.usernameKey = usernameKey(username);
+    }
+
+    /** What makes two user names the same one: the name in lower case (user names are ASCII). */
+    public static String usernameKey(String username) {
+        return username == null ? null : username.toLowerCase(Locale.ROOT);
     }
 
     public String getPasswordHash() {

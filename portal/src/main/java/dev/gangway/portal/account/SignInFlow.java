@@ -147,10 +147,9 @@ class SignInFlow {
             session.setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE,
                     Duration.ofMinutes(account.getSessionIdleMinutes()).toSeconds()));
         }
-        if (account.getSessionAbsoluteHours() > 0) {
-            SessionLifetimeFilter.setDeadline(session,
-                    clock.instant().plus(Duration.ofHours(account.getSessionAbsoluteHours())));
-        }
+        Instant now = clock.instant();
+        SessionLifetimeFilter.setDeadline(session, now, account.getSessionAbsoluteHours() > 0
+                ? now.plus(Duration.ofHours(account.getSessionAbsoluteHours())) : null);
         session.setAttribute(STAMP_ATTRIBUTE, stamp(user));
     }
 

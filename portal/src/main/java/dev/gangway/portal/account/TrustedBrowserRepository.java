@@ -1,5 +1,6 @@
 package dev.gangway.portal.account;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
@@ -16,4 +17,9 @@ interface TrustedBrowserRepository extends JpaRepository<TrustedBrowser, String>
     @Modifying(clearAutomatically = true, flushAutomatically = true)
     @Query("delete from TrustedBrowser b where b.userId = :userId")
     int deleteByUser(@Param("userId") String userId);
+
+    /** Removes the remembered browsers whose end has passed (they are refused anyway); returns how many. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("delete from TrustedBrowser b where b.expiresAt <= :now")
+    int deleteExpired(@Param("now") Instant now);
 }

@@ -26,10 +26,17 @@ class DeviceEvents {
     /** Open event streams one account may hold, so a runaway page cannot exhaust the portal's threads. */
     static final int MAX_STREAMS_PER_ACCOUNT = 200;
 
+    /** Open event streams one user may hold, so one user (many tabs, a runaway script) cannot use up the account's. */
+    static final int MAX_STREAMS_PER_USER = 10;
+
     private static final long STREAM_TIMEOUT_MS = 30 * 60 * 1000L;
 
     private final Map<String, Set<SseEmitter>> byAccount = new ConcurrentHashMap<>();
+    /** Open streams by account id and user id; changed together with {@link #byAccount} under {@link #limits}. */
+    private final Map<String, Set<SseEmitter>> byUser = new ConcurrentHashMap<>();
     private final Map<SseEmitter, PortalUser> subscribers = new ConcurrentHashMap<>();
+    /** Makes counting and adding one step, so concurrent subscriptions cannot pass a limit together. */
+    private final Object limits = new Object();
     private final JsonMapper json;
     private final Access access;
 
@@ -40,17 +47,24 @@ class DeviceEvents {
 
     /** A new stream for a user, starting with the given current status of the devices they may see. */
     SseEmitter subscribe(PortalUser user, Map<String, Boolean> snapshot) {
-        Set<SseEmitter> streams = byAccount.computeIfAbsent(user.accountId(), k -> ConcurrentHashMap.newKeySet());
-        if (streams.size() >= MAX_STREAMS_PER_ACCOUNT) {
-            throw new TooManyStreamsException();
-        }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
-        subscribers.put(emitter, user);
-        streams.add(emitter);
-        Runnable remove = () -> {
-            streams.remove(emitter);
-            subscribers.remove(emitter);
-        };
+        synchronized (limits) {
+            Set<SseEmitter> streams = byAccount.computeIfAbsent(user.accountId(),
+                    k -> ConcurrentHashMap.newKeySet());
+            Set<SseEmitter> own = byUser.computeIfAbsent(userKey(user), k -> ConcurrentHashMap.newKeySet());
+            if (own.size() >= MAX_STREAMS_PER_USER) {
+                throw new TooManyStreamsException("too many open device status streams for your user (at most "
+                        + MAX_STREAMS_PER_USER + "): close some portal tabs");
+            }
+            if (streams.size() >= MAX_STREAMS_PER_ACCOUNT) {
+                throw new TooManyStreamsException("too many open device status streams for this account: close some"
+                        + " portal tabs");
+            }
+            subscribers.put(emitter, user);
+            streams.add(emitter);
+            own.add(emitter);
+        }
+        Runnable remove = () -> remove(emitter);
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(e -> remove.run());
@@ -64,6 +78,32 @@ class DeviceEvents {
             emitter.completeWithError(e);
         }
         return emitter;
+    }
+
+    /** Forgets a stream (ended, timed out, broken); idempotent. */
+    private void remove(SseEmitter emitter) {
+        synchronized (limits) {
+            PortalUser user = subscribers.remove(emitter);
+            if (user == null) {
+                return;
+            }
+            Set<SseEmitter> streams = byAccount.get(user.accountId());
+            if (streams != null) {
+                streams.remove(emitter);
+            }
+            String key = userKey(user);
+            Set<SseEmitter> own = byUser.get(key);
+            if (own != null) {
+                own.remove(emitter);
+                if (own.isEmpty()) {
+                    byUser.remove(key);
+                }
+            }
+        }
+    }
+
+    private static String userKey(PortalUser user) {
+        return user.accountId() + "/" + user.userId();
     }
 
     /** Tells every open stream of the account whose user may see the device that it went on- or offline. */
@@ -82,8 +122,7 @@ class DeviceEvents {
             try {
                 emitter.send(event(deviceId, online));
             } catch (IOException | IllegalStateException e) {
-                streams.remove(emitter);
-                subscribers.remove(emitter);
+                remove(emitter);
                 emitter.completeWithError(e);
             }
         }
@@ -96,8 +135,7 @@ class DeviceEvents {
                 try {
                     emitter.send(SseEmitter.event().comment("keepalive"));
                 } catch (IOException | IllegalStateException e) {
-                    streams.remove(emitter);
-                    subscribers.remove(emitter);
+                    remove(emitter);
                     emitter.completeWithError(e);
                 }
             }
@@ -111,12 +149,12 @@ class DeviceEvents {
         return SseEmitter.event().name("device").data(json.writeValueAsString(data), MediaType.TEXT_PLAIN);
     }
 
-    /** More open streams than {@link #MAX_STREAMS_PER_ACCOUNT}. */
+    /** More open streams than {@link #MAX_STREAMS_PER_USER} or {@link #MAX_STREAMS_PER_ACCOUNT} (503). */
     static final class TooManyStreamsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooManyStreamsException() {
-            super("too many open device status streams for this account: close some portal tabs");
+        TooManyStreamsException(String message) {
+            super(message);
         }
     }
 }

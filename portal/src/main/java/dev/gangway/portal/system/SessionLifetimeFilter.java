@@ -14,14 +14,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Ends sessions past their absolute timeout on the server, before Spring Security reads them, so the next request
  * needs a new sign-in. Two bounds, whichever comes first: {@code gangway.portal.session-absolute-timeout} since the
- * session was created (the portal-wide upper bound), and the deadline the sign-in stored in the session from the
- * account's {@code sessionAbsoluteHours} ({@link #setDeadline}). The idle timeout is the servlet container's,
+ * sign-in (the portal-wide upper bound; since the session was created while nobody is signed in in it), and the
+ * deadline the sign-in stored in the session from the account's {@code sessionAbsoluteHours} ({@link #setDeadline}).
+ * Counting from the sign-in, not from the session's creation, matters: a sign-in page left open for hours creates the
+ * session long before the sign-in, and must not shorten the session that follows. The idle timeout is the servlet container's,
  * set per session from the account's {@code sessionIdleMinutes} at sign-in.
  */
 public class SessionLifetimeFilter extends OncePerRequestFilter {
 
     /** Session attribute: the instant (epoch milliseconds) after which the session ends, however active. */
     static final String DEADLINE_ATTRIBUTE = "gangway.session.deadline";
+
+    /** Session attribute: when the sign-in completed (epoch milliseconds). */
+    static final String SIGNED_IN_ATTRIBUTE = "gangway.session.signed-in";
 
     private final Duration absoluteTimeout;
     private final Clock clock;
@@ -31,9 +36,15 @@ public class SessionLifetimeFilter extends OncePerRequestFilter {
         this.clock = clock;
     }
 
-    /** Stores the instant after which this session ends (the account's absolute timeout, set at sign-in). */
-    public static void setDeadline(HttpSession session, Instant deadline) {
-        session.setAttribute(DEADLINE_ATTRIBUTE, deadline.toEpochMilli());
+    /**
+     * Marks the session signed in at {@code signedInAt} and stores the instant after which it ends (the account's
+     * absolute timeout; null: only the portal-wide bound).
+     */
+    public static void setDeadline(HttpSession session, Instant signedInAt, Instant deadline) {
+        session.setAttribute(SIGNED_IN_ATTRIBUTE, signedInAt.toEpochMilli());
+        if (deadline != null) {
+            session.setAttribute(DEADLINE_ATTRIBUTE, deadline.toEpochMilli());
+        }
     }
 
     @Override
@@ -43,7 +54,9 @@ public class SessionLifetimeFilter extends OncePerRequestFilter {
         if (session != null) {
             try {
                 long now = clock.millis();
-                boolean tooOld = now - session.getCreationTime() > absoluteTimeout.toMillis();
+                long since = session.getAttribute(SIGNED_IN_ATTRIBUTE) instanceof Long signedIn ? signedIn
+                        : session.getCreationTime();
+                boolean tooOld = now - since > absoluteTimeout.toMillis();
                 boolean pastDeadline = session.getAttribute(DEADLINE_ATTRIBUTE) instanceof Long deadline
                         && now >= deadline;
                 if (tooOld || pastDeadline) {

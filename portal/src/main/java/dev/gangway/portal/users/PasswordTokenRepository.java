@@ -27,4 +27,9 @@ interface PasswordTokenRepository extends JpaRepository<PasswordToken, String> {
     int endAll(@Param("userId") String userId, @Param("now") Instant now);
 
     long countByUserId(String userId);
+
+    /** Removes the links that expired or were used before {@code before}; returns how many. */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query("delete from PasswordToken t where t.expiresAt < :before or t.usedAt < :before")
+    int deleteEndedBefore(@Param("before") Instant before);
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -138,7 +139,7 @@ class UserAdministration {
         String username = UserInput.clean(input.username());
         String usernameError = UserInput.usernameError(username);
         if (usernameError == null && taken(actor.accountId(), username)) {
-            usernameError = "The user name " + username + " is already taken in this account: choose another.";
+            usernameError = takenMessage(username);
         }
         if (usernameError != null) {
             errors.put("username", usernameError);
@@ -165,7 +166,15 @@ class UserAdministration {
         user.setExpiresAt(expiresAt);
         user.setAccountAdmin(input.accountAdmin());
         user.setRequireTwoFactor(input.requireTwoFactor());
-        users.saveAndFlush(user);
+        try {
+            users.saveAndFlush(user);
+        } catch (DataIntegrityViolationException e) {
+            // the same name (ignoring case) created concurrently, after the check above: the database refused it
+            if (!isUsernameConstraint(e)) {
+                throw e;
+            }
+            throw new InvalidInput(Map.of("username", takenMessage(username)));
+        }
         NewLink link = links.issue(user, PasswordToken.INVITE);
         audit.record("user.create", "ok", actor.getName(), actor.accountId(), null, "user " + username + ", e-mail "
                 + email + ", admin " + input.accountAdmin() + ", two-factor required " + input.requireTwoFactor()
@@ -333,10 +342,29 @@ class UserAdministration {
         return accounts.findById(actor.accountId()).orElseThrow(UnknownUser::new);
     }
 
-    /** User names differ in more than case, so "Alice" and "alice" are never two people. */
+    /**
+     * User names differ in more than case, so "Alice" and "alice" are never two people. Checked here for the clear
+     * message; the constraint on {@code app_user.username_key} makes it hold under concurrent creations too.
+     */
     private boolean taken(String accountId, String username) {
+        String key = AppUser.usernameKey(username);
         return users.findByAccountIdOrderByUsername(accountId).stream()
-                .anyMatch(u -> u.getUsername().toLowerCase(Locale.ROOT).equals(username.toLowerCase(Locale.ROOT)));
+                .anyMatch(u -> AppUser.usernameKey(u.getUsername()).equals(key));
+    }
+
+    private static String takenMessage(String username) {
+        return "The user name " + username + " is already taken in this account: choose another.";
+    }
+
+    /** Whether the database refused the user for its name ({@code uq_app_user_account_username[_key]}). */
+    private static boolean isUsernameConstraint(DataIntegrityViolationException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null
+                    && t.getMessage().toLowerCase(Locale.ROOT).contains("uq_app_user_account_username")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Serialises the actions that could remove the last administrator (row lock on the account). */

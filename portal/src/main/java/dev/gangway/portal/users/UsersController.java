@@ -13,7 +13,6 @@ import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -71,11 +70,8 @@ class UsersController {
         try {
             created = administration.create(user, input);
         } catch (InvalidInput e) {
+            // a name taken concurrently comes here too: create turns the database's refusal into InvalidInput
             return form(model, manager, input, e.errors());
-        } catch (DataIntegrityViolationException e) {
-            // a concurrent request took the name between the check and the insert
-            return form(model, manager, input, Map.of("username", "The user name " + UserInput.clean(username)
-                    + " is already taken in this account: choose another."));
         }
         String link = link(request, created.link());
         boolean mailed = mailer.send(List.of(created.email()), "Your Gangway access", """

@@ -1,5 +1,6 @@
 package dev.gangway.portal.rights;
 
+import dev.gangway.portal.account.AppUser;
 import dev.gangway.portal.account.PortalUser;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -21,8 +22,9 @@ public final class RightsTestData {
     /** A plain (non-admin) user of the account that cannot sign in with a password. */
     public PortalUser newMember(PortalUser admin, String username) {
         String id = UUID.randomUUID().toString();
-        jdbc.update("insert into app_user (id, account_id, username, password_hash, enabled, created_at)"
-                + " values (?, ?, ?, ?, true, ?)", id, admin.accountId(), username, "{noop}unused",
+        jdbc.update("insert into app_user (id, account_id, username, username_key, password_hash, enabled,"
+                + " created_at) values (?, ?, ?, ?, ?, true, ?)", id, admin.accountId(), username,
+                AppUser.usernameKey(username), "{noop}unused",
                 Timestamp.from(Instant.now()));
         return new PortalUser(id, username, admin.accountId(), admin.accountName());
     }

@@ -40,7 +40,7 @@ class SessionLifetimeFilterTest {
     void aSessionPastTheDeadlineItsSignInSetEndsBeforeTheGlobalBound() throws Exception {
         MockHttpSession session = new MockHttpSession();
         Clock now = Clock.systemUTC();
-        SessionLifetimeFilter.setDeadline(session, now.instant().plus(Duration.ofHours(2)));
+        SessionLifetimeFilter.setDeadline(session, now.instant(), now.instant().plus(Duration.ofHours(2)));
 
         new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(now, Duration.ofMinutes(119)))
                 .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
@@ -54,12 +54,30 @@ class SessionLifetimeFilterTest {
     @Test
     void theGlobalBoundWinsOverALaterDeadline() throws Exception {
         MockHttpSession session = new MockHttpSession();
-        SessionLifetimeFilter.setDeadline(session, Clock.systemUTC().instant().plus(Duration.ofHours(48)));
+        SessionLifetimeFilter.setDeadline(session, Clock.systemUTC().instant(),
+                Clock.systemUTC().instant().plus(Duration.ofHours(48)));
 
         new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(Clock.systemUTC(), Duration.ofHours(13)))
                 .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
 
         assertThat(session.isInvalid()).isTrue();
+    }
+
+    @Test
+    void theGlobalBoundCountsFromTheSignInNotFromASignInPageLeftOpen() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        Clock now = Clock.systemUTC();
+        // the session was created by the sign-in page 11 hours before the sign-in
+        Clock signIn = Clock.offset(now, Duration.ofHours(11));
+        SessionLifetimeFilter.setDeadline(session, signIn.instant(), null);
+
+        new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(signIn, Duration.ofHours(2)))
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+        assertThat(session.isInvalid()).as("2 h after the sign-in, 13 h after the session's creation").isFalse();
+
+        new SessionLifetimeFilter(Duration.ofHours(12), Clock.offset(signIn, Duration.ofHours(12).plusSeconds(1)))
+                .doFilter(request(session), new MockHttpServletResponse(), new MockFilterChain());
+        assertThat(session.isInvalid()).as("12 h after the sign-in").isTrue();
     }
 
     private static MockHttpServletRequest request(MockHttpSession session) {
