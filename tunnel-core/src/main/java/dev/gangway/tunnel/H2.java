@@ -105,7 +105,7 @@ final class H2 {
             case DUPLICATE_TUNNEL -> 409;
             case TOO_MANY_STREAMS -> 429;
             case INTERNAL -> 500;
-            case TARGET_UNREACHABLE -> 502;
+            case TARGET_UNREACHABLE, PROXY_REFUSED -> 502;
             case DEVICE_OFFLINE, DRAINING -> 503;
             case TIMEOUT -> 504;
         };

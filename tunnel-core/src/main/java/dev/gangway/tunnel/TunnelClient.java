@@ -14,8 +14,11 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -30,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2> The state listener is called on the thread that made the change (an event loop or the
  * connector thread); it must return quickly. The {@link RelayLocator} runs on a connector thread of its own
  * and may block (an HTTP call to the access server).
+ *
+ * <h2>HTTP proxy</h2> With {@link Builder#proxy(ProxySettings)} every connection starts with an HTTP
+ * {@code CONNECT} to the relay (Basic authentication when a user name is set); TLS starts once the proxy
+ * answered 200. The relay's name is sent to the proxy unresolved, so the agent needs no DNS of its own. A refusal
+ * (407, 403, proxy unreachable) is logged, kept as {@link TunnelError#PROXY_REFUSED} in {@link #lastError()}
+ * with its message in {@link #lastFailure()}, and retried with backoff like any failed connection.
  */
 public final class TunnelClient implements AutoCloseable {
 
@@ -85,6 +95,7 @@ public final class TunnelClient implements AutoCloseable {
     private State state = State.INITIAL;
     private Instant stateSince;
     private volatile TunnelError lastError;
+    private volatile TunnelException lastFailure;
     /** The connection that drives the state; older (draining) ones only finish their streams. */
     private Channel current;
     private ScheduledFuture<?> retry;
@@ -129,6 +140,16 @@ public final class TunnelClient implements AutoCloseable {
     /** The last refusal or failure the relay named (e.g. {@link TunnelError#REVOKED}), or null. */
     public TunnelError lastError() {
         return lastError;
+    }
+
+    /** The last refusal or failure with a message a user can act on (e.g. a proxy's 407), or null. */
+    public TunnelException lastFailure() {
+        return lastFailure;
+    }
+
+    private void failed(TunnelException failure) {
+        lastFailure = failure;
+        lastError = failure.error();
     }
 
     @Override
@@ -181,8 +202,31 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
         }
-        log.info("connecting to relay {}", relay);
-        ChannelFuture connecting = new Bootstrap()
+        ProxySettings proxy = config.proxy;
+        InetSocketAddress proxyAddress = null;
+        if (proxy != null) {
+            // Resolved here, on the connector thread, for every attempt: the event loop must not block on DNS.
+            proxyAddress = proxy.address().isUnresolved()
+                    ? new InetSocketAddress(proxy.address().getHostString(), proxy.address().getPort())
+                    : proxy.address();
+            if (proxyAddress.isUnresolved()) {
+                TunnelException failure = new TunnelException(TunnelError.PROXY_REFUSED,
+                        "cannot find the HTTP proxy " + proxy.where() + ": unknown host");
+                failed(failure);
+                log.warn(failure.getMessage());
+                lost(null, "proxy not found");
+                return;
+            }
+        }
+        log.info("connecting to relay {}{}", relay, proxy == null ? "" : " through the " + proxy);
+        Bootstrap bootstrap = new Bootstrap();
+        ProxyOutcome proxyOutcome = proxy == null ? null
+                : new ProxyOutcome(proxy, proxyAddress, relay.getHostString() + ":" + relay.getPort());
+        if (proxy != null) {
+            // The proxy resolves the relay's name: behind a proxy the agent often has no DNS for the internet.
+            bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        }
+        ChannelFuture connecting = bootstrap
                 .group(group)
                 .channel(Transport.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -194,8 +238,12 @@ public final class TunnelClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         SslHandler tls = config.sslContext.newHandler(ch.alloc(), relay.getHostString(), relay.getPort());
                         tls.setHandshakeTimeoutMillis(config.connectTimeout.toMillis());
+                        Alpn alpn = new Alpn(ch);
+                        if (proxy != null) {
+                            ch.pipeline().addLast("proxy", proxyOutcome.handler(alpn));
+                        }
                         ch.pipeline().addLast("tls", tls);
-                        ch.pipeline().addLast("alpn", new Alpn(ch));
+                        ch.pipeline().addLast("alpn", alpn);
                     }
                 })
                 .connect(relay);
@@ -210,10 +258,15 @@ public final class TunnelClient implements AutoCloseable {
         }
         channel.closeFuture().addListener(f -> {
             connections.remove(channel);
+            if (proxyOutcome != null) {
+                proxyOutcome.reportFailure(); // before the state log reads lastError, whatever order Netty chose
+            }
             lost(channel, "connection closed");
         });
         connecting.addListener(f -> {
-            if (!f.isSuccess()) {
+            if (!f.isSuccess() && proxyOutcome != null) {
+                proxyOutcome.report(f.cause());
+            } else if (!f.isSuccess()) {
                 log.info("cannot connect to relay {}: {}", relay, RelayConnection.brief(f.cause()));
             }
         });
@@ -227,6 +280,52 @@ public final class TunnelClient implements AutoCloseable {
         }, ADMISSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The HTTP proxy step of one connection: reports its failure once, in the user's words. */
+    private final class ProxyOutcome {
+        private final ProxySettings proxy;
+        private final InetSocketAddress address;
+        private final String relay;
+        private final AtomicBoolean reported = new AtomicBoolean();
+        private volatile HttpProxyHandler handler;
+
+        ProxyOutcome(ProxySettings proxy, InetSocketAddress resolved, String relay) {
+            this.proxy = proxy;
+            this.address = resolved;
+            this.relay = relay;
+        }
+
+        HttpProxyHandler handler(Alpn alpn) {
+            HttpProxyHandler h = proxy.username() == null
+                    ? new HttpProxyHandler(address)
+                    : new HttpProxyHandler(address, proxy.username(), proxy.password());
+            h.setConnectTimeoutMillis(config.connectTimeout.toMillis());
+            h.connectFuture().addListener(f -> {
+                if (!f.isSuccess()) {
+                    alpn.reported = true;
+                    report(f.cause());
+                }
+            });
+            handler = h;
+            return h;
+        }
+
+        /** The connection closed: if the proxy step failed, make sure that is what {@link #lastError()} says. */
+        void reportFailure() {
+            HttpProxyHandler h = handler;
+            if (h != null && h.connectFuture().isDone() && !h.connectFuture().isSuccess()) {
+                report(h.connectFuture().cause());
+            }
+        }
+
+        void report(Throwable cause) {
+            if (reported.compareAndSet(false, true)) {
+                TunnelException failure = ProxyFailure.describe(proxy, relay, cause);
+                failed(failure);
+                log.warn(failure.getMessage());
+            }
+        }
+    }
+
     /** The relay asked for agent info: it has admitted this tunnel. */
     private void admitted(Channel channel) {
         synchronized (this) {
@@ -235,6 +334,7 @@ public final class TunnelClient implements AutoCloseable {
             }
             backoff.reset();
             lastError = null;
+            lastFailure = null;
             moveTo(State.CONNECTED);
         }
         log.info("tunnel to relay {} is up", channel.remoteAddress());
@@ -256,7 +356,8 @@ public final class TunnelClient implements AutoCloseable {
             connector.execute(this::attempt);
             return;
         }
-        lastError = reason == null ? TunnelError.PROTOCOL : reason;
+        failed(TunnelException.of(reason == null ? TunnelError.PROTOCOL : reason,
+                "relay " + channel.remoteAddress() + " ended the tunnel (HTTP/2 error " + errorCode + ")"));
         log.warn("relay {} refused or ended the tunnel: {} (HTTP/2 error {})", channel.remoteAddress(),
                 lastError.description(), errorCode);
     }
@@ -286,6 +387,7 @@ public final class TunnelClient implements AutoCloseable {
     /** Sets up HTTP/2 (agent = server) once TLS agreed on {@link TunnelProtocol#ALPN_DEVICE_TUNNEL}. */
     private final class Alpn extends AlpnSelection {
         private final Channel channel;
+        /** Set by the proxy handler when it already reported why the connection ends. */
         private boolean reported;
 
         Alpn(Channel channel) {
@@ -296,7 +398,8 @@ public final class TunnelClient implements AutoCloseable {
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (!TunnelProtocol.ALPN_DEVICE_TUNNEL.equals(protocol)) {
                 log.warn("relay {} does not speak {}; closing", channel.remoteAddress(), TunnelProtocol.ALPN_DEVICE_TUNNEL);
-                lastError = TunnelError.UNSUPPORTED_VERSION;
+                failed(TunnelException.of(TunnelError.UNSUPPORTED_VERSION,
+                        "relay " + channel.remoteAddress() + " does not speak " + TunnelProtocol.ALPN_DEVICE_TUNNEL));
                 ctx.close();
                 return;
             }
@@ -319,11 +422,19 @@ public final class TunnelClient implements AutoCloseable {
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof ProxyConnectException) {
+                ctx.close(); // the proxy handler reports it
+                return;
+            }
             report(ctx, "TLS with relay " + channel.remoteAddress() + " failed: " + RelayConnection.brief(cause));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof ProxyConnectException) {
+                ctx.close();
+                return;
+            }
             report(ctx, "connection to relay " + channel.remoteAddress() + " failed: " + RelayConnection.brief(cause));
         }
 
@@ -374,6 +485,7 @@ public final class TunnelClient implements AutoCloseable {
         private Consumer<State> stateListener = s -> { };
         private EventLoopGroup group;
         private int maxStreams = H2.DEFAULT_MAX_STREAMS_PER_TUNNEL;
+        private ProxySettings proxy;
 
         private Builder() {
         }
@@ -448,6 +560,12 @@ public final class TunnelClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxStreams must be at least 1, was " + max);
             }
             this.maxStreams = max;
+            return this;
+        }
+
+        /** Reaches the relay through this HTTP proxy ({@code CONNECT}); null (the default) dials directly. */
+        public Builder proxy(ProxySettings proxy) {
+            this.proxy = proxy;
             return this;
         }
 

@@ -15,7 +15,9 @@ public enum TunnelError {
     TOO_MANY_STREAMS(11, "too many streams on this tunnel"),
     DRAINING(12, "relay is draining this tunnel"),
     TIMEOUT(13, "timed out"),
-    INTERNAL(14, "internal error");
+    INTERNAL(14, "internal error"),
+    /** Agent side only: the HTTP proxy between agent and relay refused or could not be reached; never on the wire. */
+    PROXY_REFUSED(15, "the HTTP proxy refused the connection to the relay");
 
     private final int code;
     private final String description;

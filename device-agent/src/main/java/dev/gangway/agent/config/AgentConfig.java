@@ -1,5 +1,6 @@
 package dev.gangway.agent.config;
 
+import dev.gangway.tunnel.ProxySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +17,10 @@ import java.util.Optional;
  * @param backoffMin first reconnect delay
  * @param backoffMax longest reconnect delay
  * @param services the only LAN targets the tunnel may reach
+ * @param proxy the HTTP proxy the tunnel and the relay lookup go through; empty means direct
  */
 public record AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
-        Duration backoffMax, List<ServiceConfig> services) {
+        Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy) {
 
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(25);
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
@@ -34,5 +36,12 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
             throw new IllegalArgumentException("backoffMin is longer than backoffMax");
         }
         services = List.copyOf(services);
+        Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** Without a proxy. */
+    public AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
+            Duration backoffMax, List<ServiceConfig> services) {
+        this(identity, portal, keepalive, backoffMin, backoffMax, services, Optional.empty());
     }
 }

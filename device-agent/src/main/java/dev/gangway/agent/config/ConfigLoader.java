@@ -1,6 +1,8 @@
 package dev.gangway.agent.config;
 
+import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,7 +34,9 @@ public final class ConfigLoader {
             "device.json");
 
     private static final List<String> TOP_KEYS = List.of("identity", "portal", "keepalive-seconds",
-            "backoff-min-seconds", "backoff-max-seconds", "services");
+            "backoff-min-seconds", "backoff-max-seconds", "services", "proxy");
+    private static final List<String> PROXY_KEYS = List.of("host", "port", "username", "password", "password-file");
+    private static final int MAX_PASSWORD_FILE = 4096;
     private static final List<String> SERVICE_KEYS = List.of("name", "kind", "host", "port");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9-]{1,32}");
     private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,62})(\\.[a-z0-9_]([a-z0-9_-]{0,62}))*\\.?");
@@ -78,7 +82,8 @@ public final class ConfigLoader {
                     + seconds(backoffMin) + "); make it at least " + seconds(backoffMin));
         }
         List<ServiceConfig> services = services(present(root, "services"));
-        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services);
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services,
+                proxy(present(root, "proxy")));
     }
 
     private JsonNode readTree() throws ConfigException {
@@ -234,6 +239,106 @@ public final class ConfigLoader {
         String host = host(requiredScalar(node, path, "host", "give the service's IP address or host name on the LAN"),
                 path + ".host");
         return new ServiceConfig(name, kind, host, port(present(node, "port"), path + ".port"));
+    }
+
+    /**
+     * The {@code proxy:} block. Loopback is allowed here (a local NTLM helper such as cntlm listens there). The
+     * password comes from the file or, less safely, from the YAML itself; it never appears in a message.
+     */
+    private Optional<ProxySettings> proxy(JsonNode node) throws ConfigException {
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw error("proxy", "must be a mapping with host and port (and username, password-file for Basic"
+                    + " authentication), not " + describe(node));
+        }
+        for (String key : node.propertyNames()) {
+            if (!PROXY_KEYS.contains(key)) {
+                throw unknownKey("proxy." + key, key, PROXY_KEYS);
+            }
+        }
+        String hostText = requiredScalar(node, "proxy", "host", "give the HTTP proxy's host name or IP address");
+        if (!isHostOrAddress(hostText.toLowerCase(Locale.ROOT))) {
+            throw error("proxy.host", "'" + hostText + "' is not a host name or IP address");
+        }
+        String host = hostText.startsWith("[") && hostText.endsWith("]")
+                ? hostText.substring(1, hostText.length() - 1) : hostText;
+        if (present(node, "port") == null) {
+            throw error("proxy.port", "missing; give the HTTP proxy's TCP port, often 3128 or 8080");
+        }
+        int port = port(present(node, "port"), "proxy.port");
+        InetSocketAddress address = InetSocketAddress.createUnresolved(host, port);
+        JsonNode userNode = present(node, "username");
+        JsonNode passwordNode = present(node, "password");
+        JsonNode fileNode = present(node, "password-file");
+        if (userNode == null) {
+            if (passwordNode != null || fileNode != null) {
+                throw error("proxy.username", "missing; a password is set, so give the proxy user name too"
+                        + " (or remove the password for a proxy without authentication)");
+            }
+            return Optional.of(ProxySettings.unauthenticated(address));
+        }
+        String username = requiredScalar(node, "proxy", "username", "give the proxy user name");
+        if (username.indexOf(':') >= 0) {
+            throw error("proxy.username", "'" + username + "' contains ':', which Basic authentication cannot carry");
+        }
+        if (passwordNode != null && fileNode != null) {
+            throw error("proxy.password", "give either password or password-file, not both");
+        }
+        if (passwordNode == null && fileNode == null) {
+            throw error("proxy.password-file", "missing; user '" + username + "' needs a password: put it in a file"
+                    + " readable only by the agent and set password-file to its path");
+        }
+        String password;
+        if (passwordNode != null) {
+            if (!passwordNode.isValueNode() || passwordNode.asString().isEmpty()) {
+                throw error("proxy.password", "must be a single non-empty value; better, use password-file");
+            }
+            password = passwordNode.asString();
+        } else {
+            password = passwordFile(requiredScalar(node, "proxy", "password-file",
+                    "give the path of the file holding the proxy password"));
+        }
+        return Optional.of(new ProxySettings(address, username, password));
+    }
+
+    private String passwordFile(String written) throws ConfigException {
+        Path path = Path.of(written);
+        if (!path.isAbsolute()) {
+            Path dir = file.toAbsolutePath().getParent();
+            path = dir == null ? path.toAbsolutePath() : dir.resolve(path).normalize();
+        }
+        String text;
+        try {
+            if (Files.size(path) > MAX_PASSWORD_FILE) {
+                throw error("proxy.password-file", written + " is larger than " + MAX_PASSWORD_FILE
+                        + " bytes; it must hold only the proxy password");
+            }
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw error("proxy.password-file", written + " does not exist; create it with the proxy password"
+                    + " (or fix the path)");
+        } catch (IOException e) {
+            throw error("proxy.password-file", "cannot read " + written + " (" + e.getClass().getSimpleName()
+                    + "); make it readable by the agent");
+        }
+        String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (password.isEmpty()) {
+            throw error("proxy.password-file", written + " is empty; put the proxy password in it");
+        }
+        if (password.indexOf('\n') >= 0) {
+            throw error("proxy.password-file", written + " has more than one line; it must hold only the proxy"
+                    + " password");
+        }
+        return password;
+    }
+
+    private static boolean isHostOrAddress(String text) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        return host.length() <= 253 && (host.indexOf(':') >= 0 ? IPV6.matcher(host).matches()
+                : IPV4.matcher(host).matches() ? validIpv4(host) : HOST_NAME.matcher(host).matches());
     }
 
     private String host(String text, String field) throws ConfigException {

@@ -1,8 +1,13 @@
 package dev.gangway.agent.portal;
 
+import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Authenticator;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -28,6 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Calls the portal's agent API. Redirects are followed only to the same host, only 307/308 (they keep the
  * method and body), and never from https to http: the activation key must not travel anywhere else.
+ *
+ * <h2>HTTP proxy</h2> With a {@link ProxySettings} every call goes through that proxy ({@code CONNECT} for an
+ * https portal, a proxied request for an http one), answering its Basic challenge with the configured user. The
+ * JDK refuses Basic for {@code CONNECT} unless {@code jdk.http.auth.tunneling.disabledSchemes} is set before its
+ * HTTP client is first used; this class clears it (unless the operator set it) when it is loaded, and the agent
+ * creates no other HTTP client.
  */
 public final class PortalApi {
 
@@ -37,21 +48,89 @@ public final class PortalApi {
     private static final int MAX_BODY = 1 << 20;
     private static final int MAX_ERROR_SENTENCE = 300;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+
+    static {
+        if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+            System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
+        }
+    }
 
     private final URI base;
     private final HttpClient http;
     private final Duration requestTimeout;
     private final String userAgent;
+    private final Optional<ProxySettings> proxy;
 
     public PortalApi(URI base, Duration connectTimeout, Duration requestTimeout, String agentVersion) {
+        this(base, connectTimeout, requestTimeout, agentVersion, Optional.empty());
+    }
+
+    /** Calls the portal through {@code proxy} when present. */
+    public PortalApi(URI base, Duration connectTimeout, Duration requestTimeout, String agentVersion,
+            Optional<ProxySettings> proxy) {
         this.base = base;
         this.requestTimeout = requestTimeout;
         this.userAgent = "gangway-agent/" + agentVersion;
-        this.http = HttpClient.newBuilder()
+        this.proxy = proxy;
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        proxy.ifPresent(p -> {
+            builder.proxy(ProxySelector.of(p.address()));
+            if (p.username() != null) {
+                builder.authenticator(new ProxyAuthenticator(p));
+            }
+        });
+        this.http = builder.build();
+    }
+
+    /** Answers only the proxy's challenge, never the portal's: the proxy password must not reach the portal. */
+    private static final class ProxyAuthenticator extends Authenticator {
+        private final ProxySettings proxy;
+
+        ProxyAuthenticator(ProxySettings proxy) {
+            this.proxy = proxy;
+        }
+
+        @Override
+        protected PasswordAuthentication getPasswordAuthentication() {
+            if (getRequestorType() != RequestorType.PROXY) {
+                return null;
+            }
+            return new PasswordAuthentication(proxy.username(), proxy.password().toCharArray());
+        }
+    }
+
+    /**
+     * Parses a proxy given as {@code host:port} ({@code [v6]:port} for IPv6); the name stays unresolved.
+     *
+     * @throws IllegalArgumentException with a message naming the problem
+     */
+    public static InetSocketAddress parseProxy(String text) {
+        String t = text.trim();
+        int colon = t.lastIndexOf(':');
+        String example = "host:port like proxy.example:3128";
+        if (colon <= 0 || colon == t.length() - 1 || t.contains("/")) {
+            throw new IllegalArgumentException("'" + text + "' is not " + example);
+        }
+        String host = t.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException("'" + text + "' is not " + example + " (write IPv6 as [::1]:3128)");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(t.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no port; it must be " + example);
+        }
+        if (port < 1 || port > 65535 || host.isBlank()) {
+            throw new IllegalArgumentException("'" + text + "' is not " + example);
+        }
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     /**
@@ -142,12 +221,21 @@ public final class PortalApi {
                 Thread.currentThread().interrupt();
                 throw new PortalException(PortalException.Kind.UNREACHABLE, "interrupted while asking the portal");
             } catch (IOException e) {
+                // The JDK gives up on a proxy that keeps answering 407 with one of these (tunnel or plain request).
+                String message = String.valueOf(e.getMessage());
+                if (proxy.isPresent() && proxy.get().username() != null
+                        && (message.contains("authentication attempts") || message.equals("Too many retries"))) {
+                    throw proxyRefusedCredentials(proxy.get());
+                }
                 throw unreachable(uri, e);
             }
             if (bytes.length > MAX_BODY) {
                 throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's answer is larger than 1 MiB");
             }
             int status = response.statusCode();
+            if (status == 407 && proxy.isPresent()) {
+                throw proxyRefusedCredentials(proxy.get());
+            }
             if ((status == 307 || status == 308) && hop < MAX_REDIRECTS) {
                 Optional<URI> next = response.headers().firstValue("Location").map(l -> resolve(response.uri(), l));
                 if (next.isPresent() && sameHostNoDowngrade(response.uri(), next.get())) {
@@ -181,7 +269,19 @@ public final class PortalApi {
         return toScheme.equals("https") || (toScheme.equals("http") && "http".equalsIgnoreCase(from.getScheme()));
     }
 
+    private static PortalException proxyRefusedCredentials(ProxySettings proxy) {
+        return new PortalException(PortalException.Kind.REFUSED, proxy.username() == null
+                ? "the HTTP proxy " + proxy.where() + " asks for credentials (407); give a proxy user name and password"
+                : "the HTTP proxy " + proxy.where() + " refused the credentials (407) of user '" + proxy.username()
+                        + "'; check the proxy user name and password");
+    }
+
     private PortalException unreachable(URI uri, IOException e) {
+        if (proxy.isPresent() && e instanceof ConnectException && !(e.getCause() instanceof UnresolvedAddressException)) {
+            // With a proxy, the only connection the client makes is to the proxy.
+            return new PortalException(PortalException.Kind.UNREACHABLE,
+                    "cannot reach the HTTP proxy " + proxy.get().where() + ": connection refused", e);
+        }
         String why;
         if (e instanceof HttpConnectTimeoutException) {
             why = "no connection within the timeout";

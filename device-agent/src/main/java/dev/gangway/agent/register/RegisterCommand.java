@@ -9,9 +9,11 @@ import dev.gangway.agent.portal.PortalApi;
 import dev.gangway.agent.portal.PortalException;
 import dev.gangway.agent.portal.Registration;
 import dev.gangway.agent.process.AgentVersion;
+import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +80,17 @@ public final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing identity in DIR (its certificate stops working)")
     private boolean force;
 
+    @Option(names = "--proxy", paramLabel = "HOST:PORT",
+            description = "Reach the portal through this HTTP proxy (CONNECT for an https portal)")
+    private String proxyAddress;
+
+    @Option(names = "--proxy-user", paramLabel = "USER", description = "User name for the proxy's Basic authentication")
+    private String proxyUser;
+
+    @Option(names = "--proxy-password-file", paramLabel = "FILE",
+            description = "File holding the proxy password (one line; needed with --proxy-user)")
+    private Path proxyPasswordFile;
+
     private Path machineIdFile = Path.of("/etc/machine-id");
     private InputStream stdin = System.in;
     private Clock clock = Clock.systemUTC();
@@ -99,6 +112,7 @@ public final class RegisterCommand implements Callable<Integer> {
                     "--serial: '" + serial + "' must be 1-64 letters, digits, '.', '_', ':' or '-'");
         }
         String activationKey = activationKey();
+        Optional<ProxySettings> proxy = proxy();
         if (portalUri.getScheme().equals("http") && !isLoopback(portalUri.getHost())) {
             err.println("warning: " + portalUri + " is plain http: the activation key and certificate travel unencrypted");
         }
@@ -108,7 +122,7 @@ public final class RegisterCommand implements Callable<Integer> {
                     store.readRecord().map(DeviceRecord::serial), machineIdFile);
             KeyPair keys = DeviceKeys.generate();
             String csr = DeviceKeys.csrPem(DeviceKeys.csr(keys, chosen.serial()));
-            PortalApi api = new PortalApi(portalUri, connectTimeout, requestTimeout, AgentVersion.get());
+            PortalApi api = new PortalApi(portalUri, connectTimeout, requestTimeout, AgentVersion.get(), proxy);
             Registration answer = api.register(activationKey, csr, chosen.serial(), AgentVersion.get());
             DeviceCredentials credentials = credentials(keys, answer, portalUri, chosen.serial());
             staging.commit(credentials);
@@ -223,6 +237,52 @@ public final class RegisterCommand implements Callable<Integer> {
                     + " bytes, which is not an activation key; give only the key shown by the portal");
         }
         return new String(read, StandardCharsets.UTF_8).trim();
+    }
+
+    private Optional<ProxySettings> proxy() {
+        if (proxyAddress == null) {
+            if (proxyUser != null || proxyPasswordFile != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--proxy-user and --proxy-password-file need --proxy HOST:PORT");
+            }
+            return Optional.empty();
+        }
+        InetSocketAddress address;
+        try {
+            address = PortalApi.parseProxy(proxyAddress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--proxy: " + e.getMessage());
+        }
+        if (proxyUser == null) {
+            if (proxyPasswordFile != null) {
+                throw new ParameterException(spec.commandLine(), "--proxy-password-file needs --proxy-user");
+            }
+            return Optional.of(ProxySettings.unauthenticated(address));
+        }
+        if (proxyUser.isBlank() || proxyUser.indexOf(':') >= 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--proxy-user: give the proxy user name (it cannot contain ':')");
+        }
+        if (proxyPasswordFile == null) {
+            throw new ParameterException(spec.commandLine(), "--proxy-user needs --proxy-password-file FILE"
+                    + " holding the proxy password");
+        }
+        String source = "--proxy-password-file " + proxyPasswordFile;
+        byte[] read;
+        try (InputStream in = Files.newInputStream(proxyPasswordFile)) {
+            read = in.readNBytes(MAX_KEY_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), source + ": no such file; check the path");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), source + ": cannot read it (" + e.getMessage() + ")");
+        }
+        String text = new String(read, StandardCharsets.UTF_8);
+        String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (read.length > MAX_KEY_BYTES || password.isEmpty() || password.indexOf('\n') >= 0) {
+            throw new ParameterException(spec.commandLine(), source + ": must hold only the proxy password, on one line");
+        }
+        return Optional.of(new ProxySettings(address, proxyUser, password));
     }
 
     private static boolean isLoopback(String host) {

@@ -32,9 +32,9 @@ final class AgentRunner implements AutoCloseable {
         Optional<URI> portal = config.portal()
                 .or(() -> device.portal().isBlank() ? Optional.empty() : Optional.of(URI.create(device.portal())));
         Optional<PortalApi> api = portal.map(uri -> new PortalApi(PortalApi.parseBase(uri.toString()),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), AgentVersion.get()));
+                Duration.ofSeconds(5), Duration.ofSeconds(10), AgentVersion.get(), config.proxy()));
         PortalRelayLocator locator = new PortalRelayLocator(api, device.deviceId(),
-                new RelayAddress(device.relayHost(), device.relayPort()));
+                new RelayAddress(device.relayHost(), device.relayPort()), config.proxy().isPresent());
         SslContext tls = TunnelTls.forAgent(identity.key(), new X509Certificate[] {identity.certificate()},
                 identity.trustedCas());
         AtomicReference<TunnelClient> built = new AtomicReference<>();
@@ -46,6 +46,7 @@ final class AgentRunner implements AutoCloseable {
                 .keepalive(config.keepalive(), config.keepalive())
                 .backoff(config.backoffMin(), config.backoffMax())
                 .connectTimeout(CONNECT_TIMEOUT)
+                .proxy(config.proxy().orElse(null))
                 .clock(clock)
                 .stateListener(new TunnelStateLog(locator::current,
                         () -> built.get() == null ? null : built.get().lastError()))

@@ -24,7 +24,15 @@ final class PortalRelayLocator implements TunnelClient.RelayLocator {
     private volatile RelayAddress current;
     private volatile String lastProblem;
 
+    /** Behind an HTTP proxy the relay's name goes to the proxy unresolved: the agent may have no DNS of its own. */
+    private final boolean viaProxy;
+
     PortalRelayLocator(Optional<PortalApi> portal, String deviceId, RelayAddress saved) {
+        this(portal, deviceId, saved, false);
+    }
+
+    PortalRelayLocator(Optional<PortalApi> portal, String deviceId, RelayAddress saved, boolean viaProxy) {
+        this.viaProxy = viaProxy;
         this.portal = portal;
         this.deviceId = deviceId;
         this.fallback = saved;
@@ -35,6 +43,9 @@ final class PortalRelayLocator implements TunnelClient.RelayLocator {
     public InetSocketAddress locate() throws UnknownHostException {
         RelayAddress relay = ask();
         current = relay;
+        if (viaProxy) {
+            return InetSocketAddress.createUnresolved(relay.host(), relay.port());
+        }
         InetSocketAddress address = new InetSocketAddress(relay.host(), relay.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("relay host " + relay.host() + " cannot be resolved");

@@ -3,6 +3,7 @@ package dev.gangway.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -149,7 +150,63 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyWithAHint() {
         assertThat(error("identity: ./id\nkeepalive: 10\n")).isEqualTo(prefix()
                 + "keepalive: unknown setting; did you mean 'keepalive-seconds'? allowed here: identity, portal, "
-                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services");
+                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services, proxy");
+    }
+
+    @Test
+    void readsAProxyWithAPasswordFile() throws Exception {
+        Files.writeString(dir.resolve("proxy-password"), "pa:ss word\n");
+        AgentConfig config = load("""
+                identity: ./id
+                proxy:
+                  host: Proxy.Example
+                  port: 3128
+                  username: agent
+                  password-file: proxy-password
+                """);
+        ProxySettings proxy = config.proxy().orElseThrow();
+        assertThat(proxy.where()).isEqualTo("Proxy.Example:3128");
+        assertThat(proxy.address().isUnresolved()).isTrue();
+        assertThat(proxy.username()).isEqualTo("agent");
+        assertThat(proxy.password()).isEqualTo("pa:ss word");
+        assertThat(config.toString()).doesNotContain("pa:ss word");
+    }
+
+    @Test
+    void aProxyWithoutAuthenticationAndNoProxyAtAll() throws Exception {
+        assertThat(load("identity: ./id\nproxy:\n  host: 127.0.0.1\n  port: 3128\n").proxy())
+                .contains(ProxySettings.unauthenticated(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 3128)));
+        assertThat(load("identity: ./id\n").proxy()).isEmpty();
+    }
+
+    @Test
+    void proxyMistakesNameTheFieldAndTheFix() throws Exception {
+        String base = "identity: ./id\nproxy:\n";
+        assertThat(error(base + "  port: 3128\n")).isEqualTo(prefix()
+                + "proxy.host: missing; give the HTTP proxy's host name or IP address");
+        assertThat(error(base + "  host: proxy.example\n")).isEqualTo(prefix()
+                + "proxy.port: missing; give the HTTP proxy's TCP port, often 3128 or 8080");
+        assertThat(error(base + "  host: proxy.example\n  port: 99999\n")).isEqualTo(prefix()
+                + "proxy.port: 99999 is not a TCP port (1-65535)");
+        assertThat(error(base + "  host: proxy example\n  port: 3128\n")).isEqualTo(prefix()
+                + "proxy.host: 'proxy example' is not a host name or IP address");
+        assertThat(error(base + "  host: p\n  port: 3128\n  user: agent\n")).isEqualTo(prefix()
+                + "proxy.user: unknown setting; did you mean 'username'? allowed here: host, port, username, password,"
+                + " password-file");
+        assertThat(error(base + "  host: p\n  port: 3128\n  username: agent\n")).isEqualTo(prefix()
+                + "proxy.password-file: missing; user 'agent' needs a password: put it in a file readable only by"
+                + " the agent and set password-file to its path");
+        assertThat(error(base + "  host: p\n  port: 3128\n  password: x\n")).startsWith(prefix()
+                + "proxy.username: missing; a password is set");
+        assertThat(error(base + "  host: p\n  port: 3128\n  username: a\n  password: x\n  password-file: f\n"))
+                .isEqualTo(prefix() + "proxy.password: give either password or password-file, not both");
+        assertThat(error(base + "  host: p\n  port: 3128\n  username: a\n  password-file: nope\n"))
+                .isEqualTo(prefix() + "proxy.password-file: nope does not exist; create it with the proxy password"
+                        + " (or fix the path)");
+        Files.writeString(dir.resolve("empty"), "\n");
+        assertThat(error(base + "  host: p\n  port: 3128\n  username: a\n  password-file: empty\n"))
+                .isEqualTo(prefix() + "proxy.password-file: empty is empty; put the proxy password in it");
+        assertThat(error("identity: ./id\nproxy: p:3128\n")).startsWith(prefix() + "proxy: must be a mapping");
     }
 
     @Test

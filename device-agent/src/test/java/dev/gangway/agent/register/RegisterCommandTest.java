@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.gangway.agent.AgentMain;
+import dev.gangway.agent.ConnectProxy;
 import dev.gangway.agent.TestCa;
 import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.IdentityStore;
@@ -158,6 +159,90 @@ class RegisterCommandTest {
         Run run = run("register", "--portal", portalUrl(), "--key", KEY, "--identity", dir.resolve("id").toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("registration failed: activation key has already been used\n");
+    }
+
+    @Test
+    void registersThroughAnHttpProxyWithBasicAuth() throws Exception {
+        answer = this::issue;
+        try (ConnectProxy proxy = new ConnectProxy("agent", "pr0xy")) {
+            Path password = Files.writeString(dir.resolve("proxy-password"), "pr0xy\n");
+            Run run = run("register", "--portal", portalUrl(), "--key", KEY, "--identity",
+                    dir.resolve("identity").toString(), "--proxy", proxy.hostPort(), "--proxy-user", "agent",
+                    "--proxy-password-file", password.toString());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(proxy.requests).anyMatch(r -> r.startsWith("POST " + portalUrl() + "/api/agent/v1/register "));
+            assertThat(proxy.authorizations).contains("Basic YWdlbnQ6cHIweHk=");
+            assertThat(run.out() + run.err()).doesNotContain("pr0xy");
+        }
+    }
+
+    @Test
+    void wrongProxyCredentialsGiveAClearErrorAndSpendNoKey() throws Exception {
+        answer = this::issue;
+        try (ConnectProxy proxy = new ConnectProxy("agent", "pr0xy")) {
+            Path password = Files.writeString(dir.resolve("proxy-password"), "wrong\n");
+            Run run = run("register", "--portal", portalUrl(), "--key", KEY, "--identity",
+                    dir.resolve("identity").toString(), "--proxy", proxy.hostPort(), "--proxy-user", "agent",
+                    "--proxy-password-file", password.toString());
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("registration failed: the HTTP proxy " + proxy.hostPort()
+                    + " refused the credentials (407) of user 'agent'; check the proxy user name and password\n");
+            assertThat(requests).isEmpty();
+            assertThat(Files.exists(dir.resolve("identity"))).isFalse();
+        }
+    }
+
+    @Test
+    void anHttpsPortalIsReachedWithConnectAndBasicAuth() throws Exception {
+        // The "portal" here hangs up at once, so TLS fails after the tunnel: enough to see the CONNECT and its
+        // credentials (the JDK sends Basic on CONNECT only because PortalApi re-enables it).
+        try (ConnectProxy proxy = new ConnectProxy("agent", "pr0xy");
+                ServerSocket hangUp = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!hangUp.isClosed()) {
+                    try {
+                        hangUp.accept().close();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            closer.setDaemon(true);
+            closer.start();
+            Path password = Files.writeString(dir.resolve("proxy-password"), "pr0xy");
+            String https = "https://127.0.0.1:" + hangUp.getLocalPort();
+            Run run = run("register", "--portal", https, "--key", KEY, "--identity",
+                    dir.resolve("identity").toString(), "--proxy", proxy.hostPort(), "--proxy-user", "agent",
+                    "--proxy-password-file", password.toString());
+            assertThat(run.exit()).isEqualTo(3);
+            assertThat(proxy.requests).contains("CONNECT " + https.substring("https://".length()) + " HTTP/1.1");
+            assertThat(proxy.authorizations).contains("Basic YWdlbnQ6cHIweHk=");
+            assertThat(run.err()).contains("TLS failed").doesNotContain("pr0xy");
+        }
+    }
+
+    @Test
+    void anUnreachableProxyIsNamed() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Run run = run("register", "--portal", portalUrl(), "--key", KEY, "--identity", dir.resolve("id").toString(),
+                "--proxy", "127.0.0.1:" + closedPort);
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.err()).startsWith("cannot reach the HTTP proxy 127.0.0.1:" + closedPort + ": connection refused");
+    }
+
+    @Test
+    void proxyOptionsAreChecked() throws Exception {
+        Run noProxy = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy-user", "agent");
+        assertThat(noProxy.exit()).isEqualTo(2);
+        assertThat(noProxy.err()).contains("--proxy-user and --proxy-password-file need --proxy HOST:PORT");
+        Run badAddress = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy", "proxy.example");
+        assertThat(badAddress.err()).contains("--proxy: 'proxy.example' is not host:port like proxy.example:3128");
+        Run noPassword = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy", "proxy.example:3128",
+                "--proxy-user", "agent");
+        assertThat(noPassword.err()).contains("--proxy-user needs --proxy-password-file FILE");
     }
 
     @Test

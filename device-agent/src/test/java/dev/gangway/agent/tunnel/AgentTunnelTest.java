@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
+import dev.gangway.agent.ConnectProxy;
 import dev.gangway.agent.TestCa;
 import dev.gangway.agent.config.AgentConfig;
 import dev.gangway.agent.config.ServiceConfig;
@@ -18,6 +19,7 @@ import dev.gangway.agent.identity.IdentityStore;
 import dev.gangway.tunnel.DeviceAuthorizer;
 import dev.gangway.tunnel.DeviceIdentity;
 import dev.gangway.tunnel.LanTarget;
+import dev.gangway.tunnel.ProxySettings;
 import dev.gangway.tunnel.RelayServer;
 import dev.gangway.tunnel.StreamTicket;
 import dev.gangway.tunnel.Tickets;
@@ -194,6 +196,60 @@ class AgentTunnelTest {
         assertThat(agent.state()).isEqualTo(TunnelClient.State.CLOSED);
         agent = null;
         assertThat(messages()).contains("tunnel closed");
+    }
+
+    @Test
+    void relayLookupAndTunnelGoThroughTheConfiguredProxy() throws Exception {
+        startRelay();
+        try (ConnectProxy proxy = new ConnectProxy("agent", "pr0xy")) {
+            InetSocketAddress asConfigured = InetSocketAddress.createUnresolved("127.0.0.1", proxy.address().getPort());
+            agent = AgentRunner.start(proxied(config(), new ProxySettings(asConfigured, "agent", "pr0xy")),
+                    registeredDevice(), Clock.systemUTC());
+            assertThat(agentInfos.poll(30, TimeUnit.SECONDS)).isNotNull();
+            assertThat(relay.isOnline(DEVICE)).isTrue();
+            assertThat(proxy.requests).contains(
+                    "GET http://127.0.0.1:" + portal.getAddress().getPort() + "/api/agent/v1/relay?device=" + DEVICE
+                            + " HTTP/1.1",
+                    "CONNECT localhost:" + relay.localAddress().getPort() + " HTTP/1.1");
+            Channel stream = relay.openStream(ticket(new LanTarget("127.0.0.1", hmi.localAddress().getPort())))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(exchange(stream, "GET /page2 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
+            agent.close();
+            agent = null;
+        }
+    }
+
+    @Test
+    void wrongProxyCredentialsAreLoggedClearlyAndNoTunnelComesUp() throws Exception {
+        startRelay();
+        ListAppender<ILoggingEvent> clientLogs = new ListAppender<>();
+        clientLogs.start();
+        Logger clientLogger = (Logger) LoggerFactory.getLogger("dev.gangway.tunnel.TunnelClient");
+        clientLogger.addAppender(clientLogs);
+        try (ConnectProxy proxy = new ConnectProxy("agent", "pr0xy")) {
+            agent = AgentRunner.start(proxied(config(), new ProxySettings(proxy.address(), "agent", "oops")),
+                    registeredDevice(), Clock.systemUTC());
+            String expected = "the HTTP proxy " + proxy.address().getHostString() + ":" + proxy.address().getPort()
+                    + " refused the credentials (407) of user 'agent'; check the proxy user name and password";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (clientLogs.list.stream().noneMatch(e -> e.getFormattedMessage().equals(expected))) {
+                assertThat(System.nanoTime()).as("no log line '" + expected + "'").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(messages()).anyMatch(m -> m.startsWith("cannot ask the portal for a relay (the HTTP proxy "));
+            assertThat(relay.isOnline(DEVICE)).isFalse();
+            assertThat(agentInfos).isEmpty();
+            assertThat(clientLogs.list).noneMatch(e -> e.getFormattedMessage().contains("oops"));
+            assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("oops"));
+        } finally {
+            clientLogger.detachAppender(clientLogs);
+        }
+    }
+
+    private static AgentConfig proxied(AgentConfig c, ProxySettings proxy) {
+        return new AgentConfig(c.identity(), c.portal(), c.keepalive(), c.backoffMin(), c.backoffMax(), c.services(),
+                Optional.of(proxy));
     }
 
     @Test
