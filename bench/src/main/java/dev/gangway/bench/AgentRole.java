@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The device agent process: {@code agent <work dir> <relay port> <target port>}; allows exactly the bench target
- * and prints {@code READY ...} once its tunnel is connected.
+ * The device agent process: {@code agent <work dir> <relay port> <target port> [<relay host> <keepalive s>
+ * <keepalive timeout s>]}; allows exactly the bench target and prints {@code READY ...} once its tunnel is connected.
+ * Without the last three it connects to 127.0.0.1 with a 25 s / 10 s keepalive.
  */
 final class AgentRole {
 
@@ -26,6 +27,9 @@ final class AgentRole {
         RoleSupport.exitWithParent();
         TestPki pki = new TestPki(Path.of(args[0]));
         int relayPort = Integer.parseInt(args[1]);
+        String relayHost = args.length > 3 ? args[3] : "127.0.0.1";
+        Duration keepalive = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 25);
+        Duration keepaliveTimeout = Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 10);
         LanTarget allowed = new LanTarget("127.0.0.1", Integer.parseInt(args[2]));
         SslContext tls = TunnelTls.forAgent(TestPki.readPrivateKey(pki.agentKey(), "EC"),
                 new X509Certificate[] {TestPki.readCertificate(pki.agentCert())},
@@ -34,7 +38,7 @@ final class AgentRole {
                 + "\"kind\":\"tcp\",\"host\":\"127.0.0.1\",\"port\":" + allowed.port() + "}]}";
         AtomicBoolean announced = new AtomicBoolean();
         TunnelClient client = TunnelClient.builder()
-                .relayLocator(() -> new InetSocketAddress("127.0.0.1", relayPort))
+                .relayLocator(() -> new InetSocketAddress(relayHost, relayPort))
                 .sslContext(tls)
                 .targetPolicy(target -> {
                     if (!allowed.equals(target)) {
@@ -42,7 +46,7 @@ final class AgentRole {
                     }
                 })
                 .agentInfo(() -> agentInfo)
-                .keepalive(Duration.ofSeconds(25), Duration.ofSeconds(10))
+                .keepalive(keepalive, keepaliveTimeout)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
                 .connectTimeout(Duration.ofSeconds(5))
                 .stateListener(state -> {

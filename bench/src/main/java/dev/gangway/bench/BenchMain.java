@@ -17,6 +17,16 @@ public final class BenchMain {
         String[] rest = args.length == 0 || args[0].startsWith("--") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "run" -> {
+                int scenario = Arrays.asList(rest).indexOf("--scenario");
+                if (scenario >= 0) {
+                    String name = scenario + 1 < rest.length ? rest[scenario + 1] : "";
+                    if (!name.equals("keepalive")) {
+                        System.err.println("bench: unknown --scenario '" + name + "'; the only one is keepalive");
+                        System.exit(2);
+                    }
+                    System.exit(KeepaliveRun.run(rest));
+                    return;
+                }
                 BenchOptions options;
                 try {
                     options = BenchOptions.parse(rest);

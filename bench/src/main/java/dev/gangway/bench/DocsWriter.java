@@ -20,13 +20,18 @@ final class DocsWriter {
     }
 
     static void replaceResults(Path docs, String section) throws IOException {
+        replaceSection(docs, section, START, END);
+    }
+
+    /** The same for another generated section, between its own two markers. */
+    static void replaceSection(Path docs, String section, String startMarker, String endMarker) throws IOException {
         String old = Files.exists(docs) ? Files.readString(docs, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        String block = START + "\n" + section.strip() + "\n" + END;
-        int from = old.indexOf(START);
-        int to = old.indexOf(END);
+        String block = startMarker + "\n" + section.strip() + "\n" + endMarker;
+        int from = old.indexOf(startMarker);
+        int to = old.indexOf(endMarker);
         String updated;
         if (from >= 0 && to > from) {
-            updated = old.substring(0, from) + block + old.substring(to + END.length());
+            updated = old.substring(0, from) + block + old.substring(to + endMarker.length());
         } else {
             updated = old.stripTrailing() + "\n\n" + block + "\n";
         }

@@ -23,7 +23,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
-/** The relay process: {@code relay <pki dir> [<event loop threads>]}; prints {@code READY port=<p> tls=...}. */
+/**
+ * The relay process: {@code relay <pki dir> [<event loop threads> [<bind address> <keepalive s> <keepalive timeout s>]]};
+ * prints {@code READY port=<p> tls=...}. Without the last three it binds 127.0.0.1 with a 25 s / 10 s keepalive.
+ */
 final class RelayRole {
 
     private RelayRole() {
@@ -42,13 +45,16 @@ final class RelayRole {
             builder.eventLoopGroup(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-relay"),
                     Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()));
         }
+        String bind = args.length > 2 ? args[2] : "127.0.0.1";
+        Duration keepalive = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 25);
+        Duration keepaliveTimeout = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 10);
         RelayServer relay = builder
-                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .bind(new InetSocketAddress(bind, 0))
                 .sslContext(tls)
                 .deviceAuthorizer(RelayRole::authorize)
                 .ticketKey(TestPki.readPublicKey(pki.ticketPublicKey(), "Ed25519"))
                 .listener(new Events())
-                .keepalive(Duration.ofSeconds(25), Duration.ofSeconds(10))
+                .keepalive(keepalive, keepaliveTimeout)
                 .maxStreamsPerTunnel(256)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "relay-close"));

@@ -119,7 +119,7 @@ final class SshPath implements BenchPath {
         sshd.close();
     }
 
-    private static String sshdBinary() {
+    static String sshdBinary() {
         for (String candidate : List.of("/usr/sbin/sshd", "/usr/bin/sshd")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -128,7 +128,7 @@ final class SshPath implements BenchPath {
         return "/usr/sbin/sshd";
     }
 
-    private static void keygen(Path key) throws IOException, BenchException {
+    static void keygen(Path key) throws IOException, BenchException {
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gangway-bench",
                 "-f", key.toString()).redirectErrorStream(true).start();
         try {

@@ -94,7 +94,9 @@ final class TestPki {
             KeyPair relay = ecKeyPair();
             GeneralNames san = new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                // the relay's address on the keepalive scenario's veth (KeepaliveRun)
+                new GeneralName(GeneralName.iPAddress, KeepaliveRun.RELAY_ADDRESS)});
             X509Certificate relayCert = sign(caName, ca, new X500Name("CN=localhost"), relay.getPublic(), caCert,
                     false, new Object[] {KeyPurposeId.id_kp_serverAuth, san});
 
