@@ -2,6 +2,7 @@ package dev.gangway.bench;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -247,9 +248,9 @@ final class Report {
         if (values.isEmpty()) {
             return "–";
         }
-        double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", PathResults.median(values), min, max);
+        DoubleSummaryStatistics range = values.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", PathResults.median(values), range.getMin(),
+                range.getMax());
     }
 
     private static String rtt(LatencyStats s) {

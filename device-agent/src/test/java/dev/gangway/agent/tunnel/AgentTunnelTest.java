@@ -232,11 +232,7 @@ class AgentTunnelTest {
                     registeredDevice(), Clock.systemUTC());
             String expected = "the HTTP proxy " + proxy.address().getHostString() + ":" + proxy.address().getPort()
                     + " refused the credentials (407) of user 'agent'; check the proxy user name and password";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (clientLogs.list.stream().noneMatch(e -> e.getFormattedMessage().equals(expected))) {
-                assertThat(System.nanoTime()).as("no log line '" + expected + "'").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitMessage(clientLogs, ILoggingEvent::getFormattedMessage, expected);
             assertThat(messages()).anyMatch(m -> m.startsWith("cannot ask the portal for a relay (the HTTP proxy "));
             assertThat(relay.isOnline(DEVICE)).isFalse();
             assertThat(agentInfos).isEmpty();
@@ -302,16 +298,23 @@ class AgentTunnelTest {
     /** Waits (generously: the machine may be busy) for the first event whose property has the value. */
     private <T> String awaitMessage(java.util.function.Function<ILoggingEvent, T> property, T value)
             throws InterruptedException {
+        return awaitMessage(logs, property, value);
+    }
+
+    /** Waits (generously: the machine may be busy) for the first event of {@code appender} with the value. */
+    private static <T> String awaitMessage(ListAppender<ILoggingEvent> appender,
+            java.util.function.Function<ILoggingEvent, T> property, T value) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            for (ILoggingEvent e : List.copyOf(logs.list)) {
+            for (ILoggingEvent e : List.copyOf(appender.list)) {
                 if (value.equals(property.apply(e))) {
                     return e.getFormattedMessage();
                 }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no " + value + " log line; got " + messages());
+        throw new AssertionError("no " + value + " log line; got " + appender.list.stream()
+                .map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     private String ticket(LanTarget target) {

@@ -4,6 +4,7 @@ import dev.gangway.portal.account.AppUser;
 import dev.gangway.portal.account.AppUserRepository;
 import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.account.UserAccessEnded;
+import dev.gangway.portal.hmiproxy.HmiSession;
 import dev.gangway.portal.hmiproxy.HmiSessions;
 import dev.gangway.portal.pki.CertificatesRevoked;
 import dev.gangway.portal.rights.AccessChanged;
@@ -13,7 +14,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -79,12 +80,7 @@ class HmiSessionEnding implements LogoutHandler {
         if (sessions == null) {
             return 0;
         }
-        // the live sessions' accounts: the predicate only looks (it must not block), it ends nothing
-        Set<String> accounts = ConcurrentHashMap.newKeySet();
-        sessions.endWhere(s -> {
-            accounts.add(s.account());
-            return false;
-        }, "not ended");
+        Set<String> accounts = sessions.sessions().stream().map(HmiSession::account).collect(Collectors.toSet());
         if (accounts.isEmpty()) {
             return 0;
         }

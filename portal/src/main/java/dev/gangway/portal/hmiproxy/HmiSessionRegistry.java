@@ -115,6 +115,7 @@ public final class HmiSessionRegistry implements HmiSessions, AutoCloseable {
     }
 
     /** The live sessions, oldest first. */
+    @Override
     public List<HmiSession> sessions() {
         return live.values().stream().sorted(Comparator.comparing(HmiSession::createdAt)).toList();
     }

@@ -2,6 +2,7 @@ package dev.gangway.portal.hmiproxy;
 
 import dev.gangway.tunnel.LanTarget;
 import java.net.URI;
+import java.util.List;
 import java.util.function.Predicate;
 
 /** Starts HMI sessions: each one gets its own origin, never reused. */
@@ -23,6 +24,9 @@ public interface HmiSessions {
 
     /** Ends every HMI session on a device (certificate revoked, device removed); returns how many ended. */
     int endForDevice(String deviceId);
+
+    /** The live sessions, oldest first (a snapshot). */
+    List<HmiSession> sessions();
 
     /**
      * Ends the live sessions that {@code which} selects (a right removed, a user disabled); returns how many ended.

@@ -40,15 +40,9 @@ class PasswordSetController {
         if (link.isEmpty()) {
             return invalid();
         }
+        // empty and too long are the policy's to say (Passwords.check), in the same words everywhere
         String raw = newPassword == null ? "" : newPassword;
-        if (raw.isEmpty()) {
-            return form(link.get(), token, "Enter a password.");
-        }
-        if (raw.length() > Passwords.MAX_LENGTH) {
-            return form(link.get(), token, "The password is too long: at most " + Passwords.MAX_LENGTH
-                    + " characters.");
-        }
-        if (!raw.equals(repeatPassword)) {
+        if (!raw.isEmpty() && !raw.equals(repeatPassword)) {
             return form(link.get(), token, "The two passwords differ: type the same password twice.");
         }
         try {
