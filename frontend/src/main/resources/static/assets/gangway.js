@@ -1,17 +1,23 @@
 // Live device status: listens to the portal's server-sent events and updates every element that carries
-// data-live-device="<device id>" (the status cells of the device list, the status on the device page).
+// data-live-device="<device id>" (the status cells of the device list, the status on the device page), and shows
+// the "remote access disabled on site" notice (data-site-disabled-notice="<device id>") while the site's key switch
+// keeps the device off.
 (function () {
   'use strict';
 
-  function liveElements(deviceId) {
-    var all = document.querySelectorAll('[data-live-device]');
+  function elementsFor(attribute, deviceId) {
+    var all = document.querySelectorAll('[' + attribute + ']');
     var found = [];
     for (var i = 0; i < all.length; i++) {
-      if (all[i].getAttribute('data-live-device') === deviceId) {
+      if (all[i].getAttribute(attribute) === deviceId) {
         found.push(all[i]);
       }
     }
     return found;
+  }
+
+  function liveElements(deviceId) {
+    return elementsFor('data-live-device', deviceId);
   }
 
   function start() {
@@ -30,10 +36,15 @@
       if (!data || typeof data.id !== 'string') {
         return;
       }
-      var status = data.online ? 'online' : 'offline';
+      // status and label come only with site-disabled (the site's key switch is off); else online decides
+      var status = typeof data.status === 'string' ? data.status : (data.online ? 'online' : 'offline');
+      var label = typeof data.label === 'string' ? data.label : status;
+      elementsFor('data-site-disabled-notice', data.id).forEach(function (notice) {
+        notice.hidden = status !== 'site-disabled';
+      });
       liveElements(data.id).forEach(function (element) {
         var before = element.getAttribute('data-status');
-        element.textContent = status;
+        element.textContent = label;
         element.setAttribute('data-status', status);
         // a device page opened before the agent ever reported its services shows them once it comes online
         if (before !== status && data.online && element.getAttribute('data-reload-on-online') === 'true') {

@@ -8,27 +8,29 @@ import java.util.Set;
 /**
  * What one benchmark run does.
  *
- * @param rounds interleaved rounds (direct, ssh, tunnel, direct, ...); totals are split over them
+ * @param rounds interleaved rounds (direct, ssh, tunnel, client, direct, ...); totals are split over them
  * @param totalMib bytes per path and direction over all rounds, in MiB (one long stream per round)
  * @param roundTrips round trips per path and message size over all rounds
  * @param warmupMib bytes per path and direction in the unrecorded warm-up round, in MiB
  * @param warmupRoundTrips round trips per path and size in the warm-up round
- * @param paths which of direct, ssh and tunnel to measure
+ * @param paths which of direct, ssh, tunnel and client to measure
  * @param workDir where keys, configs and logs go; a new temporary directory when null
  * @param docs the markdown file whose results section is replaced; none when null
  * @param profile record a JFR profile in each tunnel process
  * @param maxSeconds stop starting new rounds after this long
  * @param relayThreads event loop threads of the relay; 0 keeps the relay's default
+ * @param jars the product jars the client path runs (portal, device agent, client); null entries when not given
  */
 record BenchOptions(int rounds, int totalMib, int roundTrips, int warmupMib, int warmupRoundTrips, Set<String> paths,
-        Path workDir, Path docs, boolean profile, int maxSeconds, int relayThreads) {
+        Path workDir, Path docs, boolean profile, int maxSeconds, int relayThreads, ClientPath.Jars jars) {
 
     static final String USAGE = """
             usage: bench [run] [--rounds N] [--total-mib N] [--round-trips N] [--warmup-mib N]
-                         [--warmup-round-trips N] [--paths direct,ssh,tunnel] [--work DIR] [--docs FILE]
-                         [--profile] [--max-seconds N] [--relay-threads N]""";
+                         [--warmup-round-trips N] [--paths direct,ssh,tunnel,client] [--work DIR] [--docs FILE]
+                         [--profile] [--max-seconds N] [--relay-threads N]
+                         [--portal-jar FILE --agent-jar FILE --client-jar FILE]   (the client path)""";
 
-    static final List<String> ALL_PATHS = List.of("direct", "ssh", "tunnel");
+    static final List<String> ALL_PATHS = List.of("direct", "ssh", "tunnel", "client");
 
     BenchOptions {
         positive("--rounds", rounds);
@@ -50,7 +52,8 @@ record BenchOptions(int rounds, int totalMib, int roundTrips, int warmupMib, int
         }
         for (String p : paths) {
             if (!ALL_PATHS.contains(p)) {
-                throw new IllegalArgumentException("--paths: unknown path '" + p + "'; use direct, ssh, tunnel");
+                throw new IllegalArgumentException("--paths: unknown path '" + p
+                        + "'; use direct, ssh, tunnel, client");
             }
         }
         paths = Set.copyOf(paths);
@@ -66,8 +69,11 @@ record BenchOptions(int rounds, int totalMib, int roundTrips, int warmupMib, int
         Path work = null;
         Path docs = null;
         boolean profile = false;
-        int maxSeconds = 200;
+        int maxSeconds = 300;
         int relayThreads = 0;
+        Path portalJar = null;
+        Path agentJar = null;
+        Path clientJar = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -89,11 +95,14 @@ record BenchOptions(int rounds, int totalMib, int roundTrips, int warmupMib, int
                 case "--docs" -> docs = Path.of(value(a, args, ++i));
                 case "--profile" -> profile = true;
                 case "--relay-threads" -> relayThreads = intValue(a, args, ++i);
+                case "--portal-jar" -> portalJar = Path.of(value(a, args, ++i)).toAbsolutePath();
+                case "--agent-jar" -> agentJar = Path.of(value(a, args, ++i)).toAbsolutePath();
+                case "--client-jar" -> clientJar = Path.of(value(a, args, ++i)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
         return new BenchOptions(rounds, totalMib, roundTrips, warmupMib, warmupRoundTrips, paths, work, docs, profile,
-                maxSeconds, relayThreads);
+                maxSeconds, relayThreads, new ClientPath.Jars(portalJar, agentJar, clientJar));
     }
 
     boolean measures(String path) {

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The harness: starts the target and every path, measures them interleaved in rounds (direct, ssh, tunnel,
- * direct, ...) so that the machine's mood affects all alike, prints the table and key lines and updates
+ * client, direct, ...) so that the machine's mood affects all alike, prints the table and key lines and updates
  * docs/benchmarks.md.
  */
 final class BenchRun {
@@ -56,6 +56,9 @@ final class BenchRun {
             if (options.measures("tunnel")) {
                 startPath("tunnel", () -> TunnelPath.start(work, target.port(), options.profile(),
                         options.relayThreads()));
+            }
+            if (options.measures("client")) {
+                startPath("client", () -> ClientPath.start(work, target.port(), options.jars(), options.profile()));
             }
             paths.forEach((name, p) -> log(name + ": " + p.details()));
             results.forEach((name, r) -> {
@@ -167,7 +170,7 @@ final class BenchRun {
         }
     }
 
-    /** Paths still being measured, in the fixed order direct, ssh, tunnel. */
+    /** Paths still being measured, in the fixed order direct, ssh, tunnel, client. */
     private List<BenchPath> live() {
         List<BenchPath> live = new ArrayList<>();
         for (String name : BenchOptions.ALL_PATHS) {
@@ -219,7 +222,7 @@ final class BenchRun {
     }
 
     private synchronized void closePaths() {
-        for (String name : List.of("tunnel", "ssh", "direct")) {
+        for (String name : List.of("client", "tunnel", "ssh", "direct")) {
             BenchPath p = paths.remove(name);
             if (p != null) {
                 p.close();

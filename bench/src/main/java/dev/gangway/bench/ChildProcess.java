@@ -39,9 +39,20 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(String name, List<String> command, Path workDir) throws IOException {
+        return start(name, command, workDir, java.util.Map.of());
+    }
+
+    /**
+     * Starts {@code command} with {@code env} added to the harness's environment (values are not logged: a
+     * password may travel there rather than on the command line).
+     */
+    static ChildProcess start(String name, List<String> command, Path workDir, java.util.Map<String, String> env)
+            throws IOException {
         Path log = workDir.resolve(name + ".log");
         Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         Files.writeString(workDir.resolve("pids"), process.pid() + " " + name + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ChildProcess child = new ChildProcess(name, process, log);
@@ -61,6 +72,27 @@ final class ChildProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the process to end; returns its exit status, or fails (and kills it) after {@code timeout}. */
+    int awaitExit(Duration timeout) throws BenchException {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new BenchException(name + " did not finish within " + timeout.toSeconds() + " s: "
+                        + lastLines());
+            }
+            // let the output pump reach the end, so lastLines() holds everything the process said
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (pumpRunning && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while waiting for " + name);
+        }
     }
 
     /** Waits for a line starting with {@code READY }; returns the rest of it. */

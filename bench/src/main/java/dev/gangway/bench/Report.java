@@ -40,6 +40,16 @@ final class Report {
         keys.put("tunnel_vs_ssh_cpu_per_byte_ratio", ratio(cpuPerUnit(tunnel, "download"), cpuPerUnit(ssh, "download")));
         keys.put("tunnel_rtt_over_40ms", over40(tunnel));
         keys.put("ssh_rtt_over_40ms", over40(ssh));
+        // the product's path (client CLI -> portal's relay -> device agent), beside the same ssh -L
+        PathResults client = results.get("client");
+        keys.put("client_vs_ssh_throughput_ratio", ratio(median(client, true), median(ssh, true)));
+        keys.put("client_vs_ssh_p99_latency_ratio", addedRatio(direct, ssh, client, false));
+        keys.put("client_vs_ssh_p99_latency_ratio_64b", addedRatio(direct, ssh, client, true));
+        keys.put("client_vs_ssh_throughput_ratio_upload", ratio(median(client, false), median(ssh, false)));
+        keys.put("client_vs_ssh_cpu_per_byte_ratio", ratio(cpuPerUnit(client, "download"),
+                cpuPerUnit(ssh, "download")));
+        keys.put("client_rtt_over_40ms", over40(client));
+        keys.put("client_vs_tunnel_throughput_ratio", ratio(median(client, true), median(tunnel, true)));
         return keys;
     }
 
@@ -107,7 +117,7 @@ final class Report {
         md.append("| path | 64 B added p50 | 64 B added p99 | 1 KB added p50 | 1 KB added p99 |\n");
         md.append("|---|---|---|---|---|\n");
         PathResults direct = results.get("direct");
-        for (String name : List.of("ssh", "tunnel")) {
+        for (String name : List.of("ssh", "tunnel", "client")) {
             PathResults r = results.get(name);
             if (r == null || !r.measured() || direct == null) {
                 continue;
@@ -123,7 +133,7 @@ final class Report {
                 + "stretches wall-clock times but hardly these:\n\n");
         md.append("| path | CPU ms per GiB downloaded | CPU ms per GiB uploaded | CPU µs per round trip |\n");
         md.append("|---|---|---|---|\n");
-        for (String name : List.of("ssh", "tunnel")) {
+        for (String name : List.of("ssh", "tunnel", "client")) {
             PathResults r = results.get(name);
             if (r == null || r.cpu.isEmpty()) {
                 continue;
@@ -140,7 +150,7 @@ final class Report {
     private List<String> addedLines() {
         List<String> lines = new ArrayList<>();
         PathResults direct = results.get("direct");
-        for (String name : List.of("ssh", "tunnel")) {
+        for (String name : List.of("ssh", "tunnel", "client")) {
             PathResults r = results.get(name);
             if (r == null || !r.measured() || direct == null) {
                 continue;
@@ -155,7 +165,7 @@ final class Report {
 
     private List<String> cpuLines() {
         List<String> lines = new ArrayList<>();
-        for (String name : List.of("ssh", "tunnel")) {
+        for (String name : List.of("ssh", "tunnel", "client")) {
             PathResults r = results.get(name);
             if (r == null || r.cpu.isEmpty()) {
                 continue;
@@ -206,6 +216,7 @@ final class Report {
         return micros(ns);
     }
 
+    /** {@code path}'s added p99 over ssh's added p99 (both against direct). */
     private static String addedRatio(PathResults direct, PathResults ssh, PathResults tunnel, boolean small) {
         if (direct == null || ssh == null || tunnel == null || !ssh.measured() || !tunnel.measured()
                 || ssh.failure != null || tunnel.failure != null) {

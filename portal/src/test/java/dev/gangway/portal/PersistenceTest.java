@@ -253,6 +253,69 @@ public class PersistenceTest extends PortalTestSupport {
         }
     }
 
+    @Test
+    void clientSessionTokensAndCertificateFingerprintsAreUnique() {
+        Account account = accounts.save(new Account(unique("acct"), AT));
+        AppUser user = users.save(new AppUser(account.getId(), "alice", "{noop}x", AT));
+        String insert = "insert into client_session (id, account_id, user_id, token_hash, credentials_stamp,"
+                + " created_at, expires_at, last_used_at) values (?, ?, ?, ?, 'stamp', ?, ?, ?)";
+        String session = UUID.randomUUID().toString();
+        String hash = unique("hash");
+        jdbc.update(insert, session, account.getId(), user.getId(), hash, utc(AT), utc(AT.plusSeconds(60)), utc(AT));
+        assertThatThrownBy(() -> jdbc.update(insert, UUID.randomUUID().toString(), account.getId(), user.getId(),
+                hash, utc(AT), utc(AT.plusSeconds(60)), utc(AT))).isInstanceOf(DataIntegrityViolationException.class);
+        String certificate = "insert into client_certificate (fingerprint, session_id, serial, issued_at, not_after)"
+                + " values (?, ?, 'ab', ?, ?)";
+        String fingerprint = unique("fp");
+        jdbc.update(certificate, fingerprint, session, utc(AT), utc(AT.plusSeconds(60)));
+        assertThatThrownBy(() -> jdbc.update(certificate, fingerprint, session, utc(AT), utc(AT)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> jdbc.update(certificate, unique("fp"), UUID.randomUUID().toString(), utc(AT),
+                utc(AT))).as("a certificate of no session").isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void alarmsAreStoredOncePerDeviceAndAgentAlarmIdAndUsersKeepTheirPhoneNumber() {
+        Account account = accounts.save(new Account(unique("acct"), AT));
+        AppUser user = new AppUser(account.getId(), "alice", "{noop}x", AT);
+        user.setPhoneNumber("+491701234567");
+        users.save(user);
+        assertThat(users.findById(user.getId()).orElseThrow().getPhoneNumber()).isEqualTo("+491701234567");
+
+        String device = UUID.randomUUID().toString();
+        jdbc.update("insert into device (id, account_id, name, created_at) values (?, ?, 'Press', ?)", device,
+                account.getId(), utc(AT));
+        String insert = "insert into alarm (id, device_id, account_id, agent_alarm_id, sequence, raised_at,"
+                + " received_at, source, sender, subject, text) values (?, ?, ?, ?, ?, ?, ?, 'http', '', '', '')";
+        jdbc.update(insert, UUID.randomUUID().toString(), device, account.getId(), "a-1", 1L, utc(AT), utc(AT));
+        assertThatThrownBy(() -> jdbc.update(insert, UUID.randomUUID().toString(), device, account.getId(), "a-1",
+                2L, utc(AT), utc(AT))).as("the same agent alarm id twice for one device")
+                .isInstanceOf(DataIntegrityViolationException.class);
+        String otherDevice = UUID.randomUUID().toString();
+        jdbc.update("insert into device (id, account_id, name, created_at) values (?, ?, 'Other', ?)", otherDevice,
+                account.getId(), utc(AT));
+        jdbc.update(insert, UUID.randomUUID().toString(), otherDevice, account.getId(), "a-1", 1L, utc(AT), utc(AT));
+        assertThatThrownBy(() -> jdbc.update(insert, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                account.getId(), "a-2", 1L, utc(AT), utc(AT))).as("an alarm of no device")
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(jdbc.queryForObject("select raised_at from alarm where device_id = ?", OffsetDateTime.class,
+                device).toInstant()).isEqualTo(AT);
+
+        // every column at its widest (the agent protocol's limits), read back unchanged
+        String id = UUID.randomUUID().toString();
+        String text = "line 1\nline 2\tü" + "x".repeat(7984);
+        jdbc.update("insert into alarm (id, device_id, account_id, agent_alarm_id, sequence, raised_at, received_at,"
+                + " source, sender, subject, text, dispatched_at) values (?, ?, ?, ?, 9007199254740993, ?, ?, 'smtp',"
+                + " ?, ?, ?, ?)", id, device, account.getId(), "i".repeat(64), utc(AT), utc(AT.plusSeconds(1)),
+                "s".repeat(320), "Pump <3> ü" + "y".repeat(190), text, utc(AT.plusSeconds(2)));
+        Map<String, Object> row = jdbc.queryForMap("select * from alarm where id = ?", id);
+        assertThat(row.get("sequence")).isEqualTo(9007199254740993L);
+        assertThat(row.get("text")).isEqualTo(text);
+        assertThat((String) row.get("subject")).hasSize(200);
+        assertThat(jdbc.queryForObject("select dispatched_at from alarm where id = ?", OffsetDateTime.class, id)
+                .toInstant()).isEqualTo(AT.plusSeconds(2));
+    }
+
     /** One row per table, parents first; the first value is the key column's. */
     private List<Fixture> fixtures() {
         String account = UUID.randomUUID().toString();
@@ -260,6 +323,7 @@ public class PersistenceTest extends PortalTestSupport {
         String device = UUID.randomUUID().toString();
         String group = UUID.randomUUID().toString();
         String pool = UUID.randomUUID().toString();
+        String session = UUID.randomUUID().toString();
         OffsetDateTime t = utc(AT);
         return List.of(
                 new Fixture("account", "id", "insert into account (id, name, created_at, password_min_length,"
@@ -324,7 +388,15 @@ public class PersistenceTest extends PortalTestSupport {
                 new Fixture("audit_event", "id", "insert into audit_event (id, occurred_at, actor, account_id, address,"
                         + " device_id, action, result, detail) values (?, ?, 'acme/ünï', ?, '192.0.2.1', ?,"
                         + " 'persistence.fixture', 'ok', 'detail')", UUID.randomUUID().toString(), t, account,
-                        device));
+                        device),
+                new Fixture("client_session", "id", "insert into client_session (id, account_id, user_id, token_hash,"
+                        + " credentials_stamp, client_address, created_at, expires_at, last_used_at, ended_at,"
+                        + " end_reason) values (?, ?, ?, ?, 'stamp', '2001:db8::2', ?, ?, ?, ?, 'signed out')",
+                        session, account, user, unique("token"), t, utc(AT.plus(Duration.ofHours(12))),
+                        utc(AT.plusSeconds(11)), utc(AT.plusSeconds(12))),
+                new Fixture("client_certificate", "fingerprint", "insert into client_certificate (fingerprint,"
+                        + " session_id, serial, issued_at, not_after) values (?, ?, 'a1b2c3', ?, ?)",
+                        unique("fp"), session, t, utc(AT.plus(Duration.ofHours(1)))));
     }
 
     private Map<String, Object> row(Fixture f) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's answer to one stream the relay opened: {@code GET /gangway/v1/agent-info} gets the agent-info
- * JSON; {@code CONNECT host:port} is checked against the {@link TargetPolicy} (host names again once resolved,
+ * JSON; {@code GET /gangway/v1/alarms?ack=N} is the relay's alarm long poll ({@link AlarmsAnswer});
+ * {@code CONNECT host:port} is checked against the {@link TargetPolicy} (host names again once resolved,
  * {@link TargetPolicy#checkResolved}), connected on the LAN
  * (TCP_NODELAY, on the stream's event loop) and answered {@code 200} and spliced, or refused with
  * {@code 400}/{@code 403}/{@code 502} and {@link TunnelProtocol#HEADER_ERROR}.
@@ -38,7 +39,7 @@ final class AgentStreamHandler extends StreamRequestHandler {
 
     /** What the handler needs from its tunnel client. */
     record Context(TargetPolicy policy, Supplier<String> agentInfo, Duration connectTimeout, Executor resolver,
-            Runnable onAgentInfoRequest) {
+            Runnable onAgentInfoRequest, AlarmSource alarms, Duration alarmsHold) {
     }
 
     private final Context context;
@@ -52,6 +53,8 @@ final class AgentStreamHandler extends StreamRequestHandler {
         String method = headers.method() == null ? "" : headers.method().toString();
         if ("GET".equals(method) && TunnelProtocol.PATH_AGENT_INFO.contentEquals(orEmpty(headers.path()))) {
             agentInfo(ctx);
+        } else if ("GET".equals(method) && AlarmsAnswer.matches(headers.path())) {
+            AlarmsAnswer.serve(ctx, headers, context.alarms(), context.alarmsHold());
         } else if ("CONNECT".equals(method)) {
             connect(ctx, headers);
         } else {

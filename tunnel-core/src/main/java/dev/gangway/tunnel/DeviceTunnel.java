@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2> Created after the TLS handshake; {@link #authorized} admits it (or refuses with GOAWAY
  * naming the {@link TunnelError}), and a second authorizer check may still disconnect it; it is <em>up</em> after the agent answered the agent-info request, and
- * retired exactly once (drain, disconnect, replacement or close), which tells the listener it is down.
+ * retired exactly once (drain, disconnect, replacement or close), which tells the listener it is down. An agent that
+ * leaves with {@code GOAWAY "SITE_DISABLED"} (its site's key switch is off) is reported down with the reason
+ * {@link TunnelError#SITE_DISABLED}'s description, "remote access disabled on site". While it is up, an
+ * {@link AlarmPoller} asks the agent for its alarms; it stops when the tunnel is retired.
  *
  * <h2>Threading</h2> Stream bookkeeping happens on the connection's event loop; registry maps are concurrent.
  */
@@ -40,6 +43,7 @@ final class DeviceTunnel {
     private volatile boolean up;
     private volatile boolean draining;
     private volatile String closeReason;
+    private volatile AlarmPoller alarms;
     private int activeStreams;
 
     DeviceTunnel(RelayServer relay, Channel channel) {
@@ -123,16 +127,22 @@ final class DeviceTunnel {
         relay.online(this);
         log.info("device {} tunnel up from {}", identity.deviceId(), remote);
         relay.notifyUp(identity, remote, agentInfo);
+        alarms = new AlarmPoller(relay, this, identity, relay.alarmTiming());
+        alarms.start();
     }
 
-    /** Opens a {@code CONNECT} stream to the ticket's target; completes on the device's answer. */
-    CompletableFuture<Channel> openStream(StreamTicket ticket) {
+    /**
+     * Opens a {@code CONNECT} stream to the ticket's target; completes on the device's answer. A stream cut
+     * ({@link RelayServer#closeStreams}) before the device answered is reset and fails with the cut's reason.
+     */
+    CompletableFuture<Channel> openStream(RelayServer.TrackedStream tracked) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> open(ticket, result));
+        channel.eventLoop().execute(() -> open(tracked, result));
         return result;
     }
 
-    private void open(StreamTicket ticket, CompletableFuture<Channel> result) {
+    private void open(RelayServer.TrackedStream tracked, CompletableFuture<Channel> result) {
+        StreamTicket ticket = tracked.ticket;
         if (draining) {
             result.completeExceptionally(TunnelException.of(TunnelError.DRAINING, null));
             return;
@@ -165,6 +175,7 @@ final class DeviceTunnel {
                     Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
                     stream.closeFuture().addListener(c -> {
                         streamEnded();
+                        relay.untrack(tracked);
                         if (opened.get()) {
                             log.debug("stream {} closed: {} bytes to device, {} from device", ticket.ticketId(),
                                     counter.written, counter.read);
@@ -179,6 +190,13 @@ final class DeviceTunnel {
                             ticket.deviceId(), te.getMessage());
                 }
                 result.completeExceptionally(error);
+                return;
+            }
+            if (!tracked.opened(stream)) {
+                log.info("stream {} to {} on device {} was cut before it opened", ticket.ticketId(), ticket.target(),
+                        ticket.deviceId());
+                stream.close();
+                result.completeExceptionally(RelayServer.TrackedStream.cutException(tracked.cutReason()));
                 return;
             }
             opened.set(true);
@@ -230,6 +248,10 @@ final class DeviceTunnel {
             return;
         }
         boolean wasUp = up;
+        AlarmPoller poller = alarms;
+        if (poller != null) {
+            poller.stop();
+        }
         relay.forget(this, wasUp, reason);
     }
 
@@ -238,8 +260,11 @@ final class DeviceTunnel {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2GoAwayFrame goAway) {
-                log.info("device tunnel from {} sent GOAWAY ({})", remote, goAway.errorCode());
-                closeReason = "agent went away";
+                // the agent names why it leaves: SITE_DISABLED (key switch off) reaches the listener's tunnelDown
+                TunnelError reason = H2.reasonOf(goAway);
+                log.info("device tunnel from {} sent GOAWAY ({}{})", remote, goAway.errorCode(),
+                        reason == null ? "" : ", " + reason.name());
+                closeReason = reason == TunnelError.SITE_DISABLED ? reason.description() : "agent went away";
             }
             ReferenceCountUtil.release(msg);
         }

@@ -101,12 +101,12 @@ final class H2 {
         return switch (error) {
             case PROTOCOL, UNSUPPORTED_VERSION -> 400;
             case BAD_TICKET, TICKET_EXPIRED -> 401;
-            case UNKNOWN_DEVICE, REVOKED, TARGET_NOT_ALLOWED -> 403;
+            case UNKNOWN_DEVICE, REVOKED, TARGET_NOT_ALLOWED, NO_RIGHT -> 403;
             case DUPLICATE_TUNNEL -> 409;
             case TOO_MANY_STREAMS -> 429;
             case INTERNAL -> 500;
             case TARGET_UNREACHABLE, PROXY_REFUSED -> 502;
-            case DEVICE_OFFLINE, DRAINING -> 503;
+            case DEVICE_OFFLINE, DRAINING, SITE_DISABLED -> 503;
             case TIMEOUT -> 504;
         };
     }

@@ -4,8 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * An HTTP proxy the agent reaches the relay through with {@code CONNECT}; Basic authentication when a user name
- * is given. {@link #toString()} never shows the password.
+ * An HTTP proxy the agent ({@link TunnelClient.Builder#proxy}) or a stream client
+ * ({@link StreamClient#connect(java.net.InetSocketAddress, io.netty.handler.ssl.SslContext, ProxySettings)}) reaches
+ * the relay through with {@code CONNECT}; Basic authentication when a user name is given. {@link #toString()} never
+ * shows the password.
  *
  * @param address  the proxy's host and port (may be unresolved: it is resolved when dialling)
  * @param username user name for Basic authentication, or null for a proxy without authentication

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,10 @@ final class RelayConnection extends AlpnSelection {
     }
 
     private void streamClient(ChannelHandlerContext ctx) {
+        // Chain-checked by TLS already; bound tickets name it by fingerprint.
+        X509Certificate certificate = peerCertificate(ctx);
+        String fingerprint = certificate == null ? null : Tickets.fingerprint(certificate);
+        AtomicInteger pending = new AtomicInteger();
         ChannelPipeline p = ctx.pipeline();
         p.addLast("h2", H2.codec(true, H2.MAX_STREAMS_PER_CLIENT));
         p.addLast("h2-window", new H2.ConnectionWindow());
@@ -76,7 +81,7 @@ final class RelayConnection extends AlpnSelection {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
-                stream.pipeline().addLast("connect", new TicketedConnect(relay));
+                stream.pipeline().addLast("connect", new TicketedConnect(relay, certificate, fingerprint, pending));
             }
         }));
         p.addLast("events", new LastHandler("stream client"));

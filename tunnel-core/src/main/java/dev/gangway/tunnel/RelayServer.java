@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +41,35 @@ import org.slf4j.LoggerFactory;
  * writability follows the stream's HTTP/2 flow-control window; it is auto-read off (call {@code read()}).
  * Closing it resets or ends the stream.
  *
+ * <h2>Tickets</h2> Every ticket opens at most one stream on this relay, in-process or from a stream client: its
+ * id is remembered until it expires (at most 1,000,000 unexpired ids, beyond that new tickets are refused with
+ * {@link TunnelError#TOO_MANY_STREAMS}). On the stream-client leg a bound ticket ({@link StreamTicket#isBound()}) is accepted only on a connection that presented the client
+ * certificate it names, an unbound one only unless {@link Builder#requireBoundTickets(boolean)}; then the
+ * {@link StreamAuthorizer} has the last word. In-process callers ({@link #openStream(String)}) are trusted: no
+ * holder check and no stream authorizer.
+ *
+ * <h2>Cutting streams</h2> {@link #closeStreams} ends, at once, the streams whose ticket matches: those open (reset
+ * on the device's tunnel) and those still being authorized or opened (refused), e.g. when the user they were
+ * opened for lost the right. A stream is tracked from the admission of its ticket until it ends.
+ *
  * <h2>Threading</h2> {@link TunnelListener} methods run on the tunnel's event loop (return quickly; events
- * of one tunnel arrive in order). The {@link DeviceAuthorizer} runs on a small pool of its own, so it may
- * block briefly (a database lookup). Futures returned by {@link #openStream(String)} complete on the
- * tunnel's event loop. All public methods are thread-safe.
+ * of one tunnel arrive in order), except {@link TunnelListener#streamFailed}, which runs on the stream
+ * client's connection's event loop. The {@link DeviceAuthorizer} and the {@link StreamAuthorizer} run on two
+ * small pools of the relay's own (4 threads and 1024 waiting checks each; beyond that a device tunnel is closed,
+ * or a stream refused with {@link TunnelError#TOO_MANY_STREAMS}), so they may block briefly (a database lookup),
+ * and a flood of streams never delays device tunnels' checks. One stream-client connection may have at most
+ * 64 streams being authorized or opened at once; more are refused with {@code TOO_MANY_STREAMS} before their
+ * ticket is used up. Futures returned by
+ * {@link #openStream(String)} complete on the tunnel's event loop. All public methods are thread-safe.
  *
  * <h2>Online state</h2> A device is online from {@code tunnelUp} (after its agent answered the agent-info
  * request) until {@code tunnelDown}, which is reported once when its last admitted tunnel stops taking
  * streams (drain, disconnect, replacement, dead peer or close). {@link #isOnline(String)} is authoritative.
+ *
+ * <h2>Alarms</h2> While a tunnel is up the relay long-polls its agent for alarms ({@link TunnelProtocol#PATH_ALARMS},
+ * one poll at a time) and hands them to {@link TunnelListener#alarmsReceived}; it acknowledges them to the agent only
+ * once the listener's stage completed normally, and asks again 5 s after any failure with the old acknowledgement.
+ * An agent's answer is bounded (75 s, 1 MiB, strict JSON); a bad one ends only that poll.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -57,10 +79,15 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final ThreadPoolExecutor authorizations;
+    /** Stream checks have a pool of their own, so that a flood of streams never delays device tunnels' checks. */
+    private final ThreadPoolExecutor streamChecks;
     private final ChannelGroup connections = new DefaultChannelGroup("relay", GlobalEventExecutor.INSTANCE);
     private final Set<DeviceTunnel> tunnels = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, DeviceTunnel> byCertificate = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, DeviceTunnel> byDevice = new ConcurrentHashMap<>();
+    private final UsedTickets usedTickets = new UsedTickets(UsedTickets.DEFAULT_CAPACITY);
+    /** Every stream from the admission of its ticket until it ends (or is refused), by ticket id. */
+    private final ConcurrentMap<String, TrackedStream> streams = new ConcurrentHashMap<>();
     private Channel serverChannel;
     private volatile boolean closed;
 
@@ -69,11 +96,20 @@ public final class RelayServer implements AutoCloseable {
         this.ownsGroup = config.group == null;
         this.group = ownsGroup ? Transport.newGroup(0, "gangway-relay") : config.group;
         AtomicInteger threads = new AtomicInteger();
-        this.authorizations = new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+        // Four threads as soon as there is work (a pool only grows past its core size once its queue is full).
+        this.authorizations = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
             Thread t = new Thread(r, "gangway-relay-authorizer-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.authorizations.allowCoreThreadTimeOut(true);
+        AtomicInteger streamThreads = new AtomicInteger();
+        this.streamChecks = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+            Thread t = new Thread(r, "gangway-relay-stream-check-" + streamThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.streamChecks.allowCoreThreadTimeOut(true);
     }
 
     public static Builder builder() {
@@ -113,16 +149,58 @@ public final class RelayServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** In-process stream opening (the portal's embedded relay): verifies the ticket, then as a stream client would. */
+    /**
+     * In-process stream opening (the portal's embedded relay): verifies the ticket (signature, expiry, single use;
+     * the caller is trusted, so neither its holder nor the {@link StreamAuthorizer} is checked), then opens the
+     * stream as for a stream client.
+     */
     public CompletableFuture<Channel> openStream(String ticketToken) {
         StreamTicket ticket;
         try {
             ticket = verify(ticketToken);
+            usedTickets.claim(ticket, config.clock.instant());
         } catch (TunnelException e) {
             log.info("refused stream: {}", e.getMessage());
             return CompletableFuture.failedFuture(e);
         }
+        track(ticket);
         return openDeviceStream(ticket);
+    }
+
+    /**
+     * Ends, now, every stream of this relay whose ticket matches {@code which} (e.g. the streams of a user who lost
+     * the right to them), in-process and stream-client streams alike:
+     *
+     * <ul>
+     *   <li>an open stream is reset on the device's tunnel (the agent closes its LAN connection); a stream client's
+     *       stream spliced to it is closed as well, once it wrote out what the device had sent before (at most
+     *       30 s, as when a device closes a stream). {@link TunnelListener#streamClosed} is reported as usual, with
+     *       the stream's bytes;</li>
+     *   <li>a stream still being authorized or opened is refused with {@code reason} (a stream client gets it as
+     *       its refusal, an in-process caller's future fails with it); if the {@link StreamAuthorizer} admitted it,
+     *       {@link TunnelListener#streamFailed} is reported with it; a device stream it already caused is reset.</li>
+     * </ul>
+     *
+     * <p>{@code which} runs on the calling thread, once for each tracked stream not cut yet, without any lock held
+     * (it may block, e.g. read a database); an exception it throws ends the call (streams cut before stay cut).
+     * Thread-safe; a stream cut by two calls at once counts for the first.
+     *
+     * @param reason why, for the log and for the refusal of streams not yet open (typically
+     *     {@link TunnelError#NO_RIGHT}, or {@link TunnelError#REVOKED})
+     * @return how many streams were cut (open or being opened)
+     */
+    public int closeStreams(Predicate<StreamTicket> which, TunnelError reason) {
+        Objects.requireNonNull(which, "which");
+        Objects.requireNonNull(reason, "reason");
+        int cut = 0;
+        for (TrackedStream stream : streams.values()) {
+            if (stream.cutReason() == null && which.test(stream.ticket) && stream.cut(reason)) {
+                cut++;
+                log.info("closing stream {} to {} on device {}: {}", stream.ticket.ticketId(), stream.ticket.target(),
+                        stream.ticket.deviceId(), reason.name());
+            }
+        }
+        return cut;
     }
 
     public boolean isOnline(String deviceId) {
@@ -177,6 +255,7 @@ public final class RelayServer implements AutoCloseable {
 
     private void shutdownExecutors() {
         authorizations.shutdownNow();
+        streamChecks.shutdownNow();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -188,13 +267,107 @@ public final class RelayServer implements AutoCloseable {
         return Tickets.verify(token, config.ticketKey, config.clock);
     }
 
-    CompletableFuture<Channel> openDeviceStream(StreamTicket ticket) {
-        DeviceTunnel tunnel = byDevice.get(ticket.deviceId());
-        if (tunnel == null || !tunnel.isUp()) {
-            log.info("refused stream {}: device {} is offline", ticket.ticketId(), ticket.deviceId());
-            return CompletableFuture.failedFuture(TunnelException.of(TunnelError.DEVICE_OFFLINE, ticket.deviceId()));
+    /**
+     * The stream-client leg's checks before the authorizer: signature and expiry, holder against the connection's
+     * client certificate, {@link Builder#requireBoundTickets}, then single use (last, so that someone holding a
+     * copy of a bound ticket but not its certificate cannot use it up).
+     *
+     * @param fingerprint the connection's client certificate's {@link Tickets#fingerprint}, or null if none
+     */
+    StreamTicket admitStreamClient(String token, String fingerprint) throws TunnelException {
+        StreamTicket ticket = verify(token);
+        if (ticket.isBound() && fingerprint == null) {
+            throw TunnelException.of(TunnelError.BAD_TICKET,
+                    "ticket bound to a client certificate, but the connection presented none");
         }
-        return tunnel.openStream(ticket);
+        if (ticket.isBound() && !ticket.holder().equals(fingerprint)) {
+            throw TunnelException.of(TunnelError.BAD_TICKET, "ticket bound to another client certificate");
+        }
+        if (!ticket.isBound() && config.requireBoundTickets) {
+            throw TunnelException.of(TunnelError.BAD_TICKET,
+                    "ticket bound to no client certificate; this relay accepts only bound tickets");
+        }
+        usedTickets.claim(ticket, config.clock.instant());
+        track(ticket);
+        return ticket;
+    }
+
+    /**
+     * Runs the {@link StreamAuthorizer} on the authorization pool. The future fails only with a
+     * {@link TunnelException}: the authorizer's refusal, {@link TunnelError#INTERNAL} when it failed otherwise
+     * (logged), {@link TunnelError#TOO_MANY_STREAMS} when the pool is full. A refused stream is no longer tracked.
+     */
+    CompletableFuture<Void> authorizeStream(StreamTicket ticket, X509Certificate certificate) {
+        CompletableFuture<Void> verdict = runAuthorizer(ticket, certificate);
+        verdict.whenComplete((ok, error) -> {
+            if (error != null) {
+                untrack(ticket);
+            }
+        });
+        return verdict;
+    }
+
+    private CompletableFuture<Void> runAuthorizer(StreamTicket ticket, X509Certificate certificate) {
+        try {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    config.streamAuthorizer.authorize(ticket, certificate);
+                } catch (TunnelException e) {
+                    throw new CompletionException(e);
+                } catch (RuntimeException e) {
+                    log.warn("stream authorizer failed for stream {} to device {}", ticket.ticketId(),
+                            ticket.deviceId(), e);
+                    throw new CompletionException(new TunnelException(TunnelError.INTERNAL,
+                            "internal error: the stream authorizer failed", e));
+                }
+            }, streamChecks);
+        } catch (RejectedExecutionException e) {
+            TunnelException refusal = closed ? TunnelException.of(TunnelError.DRAINING, "relay shutting down")
+                    : TunnelException.of(TunnelError.TOO_MANY_STREAMS, "too many streams waiting for authorization");
+            if (!closed) {
+                log.warn("refused stream {} to device {}: too many pending authorizations", ticket.ticketId(),
+                        ticket.deviceId());
+            }
+            return CompletableFuture.failedFuture(refusal);
+        }
+    }
+
+    /**
+     * Opens the stream of an admitted ticket on its device's tunnel (refused if {@link #closeStreams} cut it
+     * meanwhile). A stream that fails to open is no longer tracked; an open one until its device stream closes.
+     */
+    CompletableFuture<Channel> openDeviceStream(StreamTicket ticket) {
+        TrackedStream tracked = streams.computeIfAbsent(ticket.ticketId(), id -> new TrackedStream(ticket));
+        CompletableFuture<Channel> opened;
+        DeviceTunnel tunnel = byDevice.get(ticket.deviceId());
+        TunnelError cut = tracked.cutReason();
+        if (cut != null) {
+            log.info("refused stream {}: cut before it opened ({})", ticket.ticketId(), cut.name());
+            opened = CompletableFuture.failedFuture(TrackedStream.cutException(cut));
+        } else if (tunnel == null || !tunnel.isUp()) {
+            log.info("refused stream {}: device {} is offline", ticket.ticketId(), ticket.deviceId());
+            opened = CompletableFuture.failedFuture(TunnelException.of(TunnelError.DEVICE_OFFLINE, ticket.deviceId()));
+        } else {
+            opened = tunnel.openStream(tracked);
+        }
+        opened.whenComplete((channel, error) -> {
+            if (error != null) {
+                untrack(tracked);
+            }
+        });
+        return opened;
+    }
+
+    private void track(StreamTicket ticket) {
+        streams.put(ticket.ticketId(), new TrackedStream(ticket));
+    }
+
+    private void untrack(StreamTicket ticket) {
+        streams.remove(ticket.ticketId());
+    }
+
+    void untrack(TrackedStream stream) {
+        streams.remove(stream.ticket.ticketId(), stream);
     }
 
     /**
@@ -296,12 +469,26 @@ public final class RelayServer implements AutoCloseable {
         safely(() -> config.listener.tunnelUp(identity, remote, agentInfo));
     }
 
+    /** The listener's {@link TunnelListener#alarmsReceived}; its exceptions reach the caller. */
+    java.util.concurrent.CompletionStage<Void> alarmsReceived(DeviceIdentity device, java.util.List<Alarm> alarms) {
+        return config.listener.alarmsReceived(device, alarms);
+    }
+
+    AlarmPoller.Timing alarmTiming() {
+        return config.alarmTiming;
+    }
+
     void notifyStreamOpened(StreamTicket ticket) {
         safely(() -> config.listener.streamOpened(ticket));
     }
 
     void notifyStreamClosed(StreamTicket ticket, long toDevice, long fromDevice) {
         safely(() -> config.listener.streamClosed(ticket, toDevice, fromDevice));
+    }
+
+    void notifyStreamFailed(StreamTicket ticket, TunnelException error) {
+        untrack(ticket);
+        safely(() -> config.listener.streamFailed(ticket, error));
     }
 
     private static void safely(Runnable call) {
@@ -328,6 +515,55 @@ public final class RelayServer implements AutoCloseable {
         return config.streamOpenTimeout;
     }
 
+    /**
+     * One stream from the admission of its ticket until it ends, as {@link #closeStreams} finds it: its device
+     * stream once the device answered, and whether (and why) it was cut. Thread-safe (its monitor guards both).
+     */
+    static final class TrackedStream {
+        final StreamTicket ticket;
+        private Channel device;
+        private TunnelError cut;
+
+        TrackedStream(StreamTicket ticket) {
+            this.ticket = ticket;
+        }
+
+        /** Why it was cut, or null. */
+        synchronized TunnelError cutReason() {
+            return cut;
+        }
+
+        /** The device answered {@code 200}: false if the stream was cut meanwhile (the caller closes it). */
+        synchronized boolean opened(Channel deviceStream) {
+            if (cut != null) {
+                return false;
+            }
+            device = deviceStream;
+            return true;
+        }
+
+        /** Cuts it (resets its device stream if open); false if it was cut before or its device stream is closing. */
+        boolean cut(TunnelError reason) {
+            Channel open;
+            synchronized (this) {
+                if (cut != null || (device != null && !device.isActive())) {
+                    return false;
+                }
+                cut = reason;
+                open = device;
+            }
+            if (open != null) {
+                open.close();
+            }
+            return true;
+        }
+
+        /** The refusal of a stream cut before it opened. */
+        static TunnelException cutException(TunnelError reason) {
+            return TunnelException.of(reason, "the stream was closed at the access server's request");
+        }
+    }
+
     /** Builder of a {@link RelayServer}. */
     public static final class Builder {
         private InetSocketAddress bind = new InetSocketAddress(8443);
@@ -342,6 +578,9 @@ public final class RelayServer implements AutoCloseable {
         private EventLoopGroup group;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration streamOpenTimeout = Duration.ofSeconds(15);
+        private StreamAuthorizer streamAuthorizer = StreamAuthorizer.ALLOW_ALL;
+        private boolean requireBoundTickets;
+        private AlarmPoller.Timing alarmTiming = AlarmPoller.Timing.DEFAULT;
 
         private Builder() {
         }
@@ -410,6 +649,34 @@ public final class RelayServer implements AutoCloseable {
         /** How long the device's agent may take to answer a stream request (default 15 s). */
         public Builder streamOpenTimeout(Duration timeout) {
             this.streamOpenTimeout = positive(timeout, "stream open timeout");
+            return this;
+        }
+
+        /**
+         * The access server's last word on each stream a stream client asks for, after the ticket checks (default
+         * {@link StreamAuthorizer#ALLOW_ALL}). Runs on the relay's authorization pool; a thrown
+         * {@link TunnelException} is the refusal the client gets, any other exception refuses with
+         * {@link TunnelError#INTERNAL}.
+         */
+        public Builder streamAuthorizer(StreamAuthorizer authorizer) {
+            this.streamAuthorizer = Objects.requireNonNull(authorizer, "streamAuthorizer");
+            return this;
+        }
+
+        /**
+         * Whether stream clients must present bound tickets (default false): when true, a ticket that names no
+         * client certificate is refused with {@link TunnelError#BAD_TICKET} on the stream-client leg.
+         * {@link RelayServer#openStream(String)} (in-process) still takes unbound tickets.
+         */
+        public Builder requireBoundTickets(boolean require) {
+            this.requireBoundTickets = require;
+            return this;
+        }
+
+        /** Tests: shorter alarm poll timings (answer timeout, retry delay, listener timeout). */
+        Builder alarmTiming(Duration answerTimeout, Duration retryDelay, Duration listenerTimeout) {
+            this.alarmTiming = new AlarmPoller.Timing(positive(answerTimeout, "alarm answer timeout"),
+                    positive(retryDelay, "alarm retry delay"), positive(listenerTimeout, "alarm listener timeout"));
             return this;
         }
 

@@ -13,8 +13,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,6 +33,17 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2> {@link #connect} completes once TLS agreed on the stream protocol; the connection keeps
  * itself alive with PINGs (30 s idle, 10 s timeout). When it closes (relay gone, {@link #close()}),
  * {@link #isActive()} turns false and its streams end; a caller that wants to go on connects again.
+ *
+ * <h2>HTTP proxy</h2> With a {@link ProxySettings} the connection starts with an HTTP {@code CONNECT} to the relay
+ * (Basic authentication when a user name is set), as the agent's does; TLS starts once the proxy answered 200. The
+ * relay's name goes to the proxy unresolved; the proxy's own name is resolved by {@link #connect} in the calling
+ * thread. A refusal (407, 403, proxy unreachable or unknown) fails {@link #connect} with
+ * {@link TunnelError#PROXY_REFUSED} and a message a user can act on.
+ *
+ * <h2>Errors</h2> {@link #connect} fails with a {@link TunnelException}: {@link TunnelError#DEVICE_OFFLINE} when
+ * the relay cannot be reached, {@link TunnelError#PROXY_REFUSED} for the proxy step,
+ * {@link TunnelError#PROTOCOL} when TLS fails (e.g. the relay refused the client certificate),
+ * {@link TunnelError#UNSUPPORTED_VERSION} when the relay does not speak the stream protocol.
  *
  * <h2>Threading</h2> Futures complete on the connection's event loop; methods are thread-safe.
  */
@@ -49,10 +63,19 @@ public final class StreamClient implements AutoCloseable {
         this.ownedGroup = ownedGroup;
     }
 
-    /** Connects and completes the TLS and HTTP/2 handshakes. */
+    /** Connects directly and completes the TLS and HTTP/2 handshakes. */
     public static CompletableFuture<StreamClient> connect(InetSocketAddress relay, SslContext context) {
+        return connect(relay, context, (ProxySettings) null);
+    }
+
+    /**
+     * Connects through an HTTP proxy ({@code null}: directly) and completes the TLS and HTTP/2 handshakes.
+     * The client has an event loop of its own, shut down by {@link #close()}.
+     */
+    public static CompletableFuture<StreamClient> connect(InetSocketAddress relay, SslContext context,
+            ProxySettings proxy) {
         EventLoopGroup group = Transport.newGroup(1, "gangway-stream-client");
-        CompletableFuture<StreamClient> result = connect(relay, context, group, group);
+        CompletableFuture<StreamClient> result = connect(relay, context, group, group, proxy);
         result.whenComplete((client, error) -> {
             if (error != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -67,17 +90,43 @@ public final class StreamClient implements AutoCloseable {
      */
     public static CompletableFuture<StreamClient> connect(InetSocketAddress relay, SslContext context,
             EventLoopGroup group) {
-        return connect(relay, context, group, null);
+        return connect(relay, context, group, null, null);
+    }
+
+    /**
+     * Connects on a shared event loop group through an HTTP proxy ({@code null}: directly); {@link #close()} does
+     * not shut the group down.
+     */
+    public static CompletableFuture<StreamClient> connect(InetSocketAddress relay, SslContext context,
+            EventLoopGroup group, ProxySettings proxy) {
+        return connect(relay, context, group, null, proxy);
     }
 
     private static CompletableFuture<StreamClient> connect(InetSocketAddress relay, SslContext context,
-            EventLoopGroup group, EventLoopGroup owned) {
+            EventLoopGroup group, EventLoopGroup owned, ProxySettings proxy) {
         if (context == null || !context.isClient()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "a client SslContext is needed (TunnelTls.forStreamClient)"));
         }
+        if (relay == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the relay address is missing"));
+        }
+        ProxyStep proxyStep = null;
+        if (proxy != null) {
+            try {
+                proxyStep = new ProxyStep(proxy, relay);
+            } catch (TunnelException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         CompletableFuture<StreamClient> result = new CompletableFuture<>();
-        new Bootstrap()
+        ProxyStep step = proxyStep;
+        Bootstrap bootstrap = new Bootstrap();
+        if (step != null) {
+            // The proxy resolves the relay's name: behind a proxy the client often has no DNS for the internet.
+            bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        }
+        bootstrap
                 .group(group)
                 .channel(Transport.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -89,18 +138,77 @@ public final class StreamClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         SslHandler tls = context.newHandler(ch.alloc(), relay.getHostString(), relay.getPort());
                         tls.setHandshakeTimeoutMillis(CONNECT_TIMEOUT.toMillis());
+                        if (step != null) {
+                            ch.pipeline().addLast("proxy", step.handler(result));
+                        }
                         ch.pipeline().addLast("tls", tls);
-                        ch.pipeline().addLast("alpn", new Alpn(result, owned));
+                        ch.pipeline().addLast("alpn", new Alpn(result, owned, step));
                     }
                 })
-                .connect(relay)
+                .connect(step == null ? relay : step.unresolvedRelay)
                 .addListener(f -> {
-                    if (!f.isSuccess()) {
+                    if (f.isSuccess()) {
+                        return;
+                    }
+                    if (step != null) {
+                        result.completeExceptionally(step.failure(f.cause()));
+                    } else {
                         result.completeExceptionally(new TunnelException(TunnelError.DEVICE_OFFLINE,
                                 "cannot connect to relay " + relay + ": " + RelayConnection.brief(f.cause()), f.cause()));
                     }
                 });
         return result;
+    }
+
+    /** The HTTP proxy step of one connection. */
+    private static final class ProxyStep {
+        private final ProxySettings proxy;
+        private final InetSocketAddress address;
+        private final InetSocketAddress unresolvedRelay;
+        private final String relay;
+
+        /** Resolves the proxy's name now (the event loop must not block on DNS). */
+        ProxyStep(ProxySettings proxy, InetSocketAddress relay) throws TunnelException {
+            this.proxy = proxy;
+            InetSocketAddress resolved = proxy.address().isUnresolved()
+                    ? new InetSocketAddress(proxy.address().getHostString(), proxy.address().getPort())
+                    : proxy.address();
+            if (resolved.isUnresolved()) {
+                throw new TunnelException(TunnelError.PROXY_REFUSED, "cannot find the HTTP proxy " + proxy.where()
+                        + ": unknown host");
+            }
+            this.address = resolved;
+            this.unresolvedRelay = InetSocketAddress.createUnresolved(relay.getHostString(), relay.getPort());
+            this.relay = relay.getHostString() + ":" + relay.getPort();
+        }
+
+        HttpProxyHandler handler(CompletableFuture<StreamClient> result) {
+            HttpProxyHandler h = proxy.username() == null
+                    ? new HttpProxyHandler(address)
+                    : new HttpProxyHandler(address, proxy.username(), proxy.password());
+            h.setConnectTimeoutMillis(CONNECT_TIMEOUT.toMillis());
+            h.connectFuture().addListener(f -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(failure(f.cause()));
+                }
+            });
+            return h;
+        }
+
+        /** A failure of the connection, in the user's words when the proxy step caused it. */
+        TunnelException failure(Throwable cause) {
+            return ProxyFailure.describe(proxy, relay, proxyCause(cause));
+        }
+
+        /** The proxy handler's own exception if it is in the chain, else the cause itself. */
+        static Throwable proxyCause(Throwable cause) {
+            for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof ProxyConnectException) {
+                    return t;
+                }
+            }
+            return cause;
+        }
     }
 
     /** Opens a stream; fails with a {@link TunnelException} naming the relay's or agent's refusal. */
@@ -151,10 +259,12 @@ public final class StreamClient implements AutoCloseable {
     private static final class Alpn extends AlpnSelection {
         private final CompletableFuture<StreamClient> result;
         private final EventLoopGroup owned;
+        private final ProxyStep proxy;
 
-        Alpn(CompletableFuture<StreamClient> result, EventLoopGroup owned) {
+        Alpn(CompletableFuture<StreamClient> result, EventLoopGroup owned, ProxyStep proxy) {
             this.result = result;
             this.owned = owned;
+            this.proxy = proxy;
         }
 
         @Override
@@ -178,14 +288,20 @@ public final class StreamClient implements AutoCloseable {
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            fail(ctx, new TunnelException(TunnelError.PROTOCOL, "TLS with the relay failed: "
+            fail(ctx, isProxyFailure(cause) ? proxy.failure(cause)
+                    : new TunnelException(TunnelError.PROTOCOL, "TLS with the relay failed: "
                     + RelayConnection.brief(cause), cause));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail(ctx, new TunnelException(TunnelError.PROTOCOL, "connection to the relay failed: "
+            fail(ctx, isProxyFailure(cause) ? proxy.failure(cause)
+                    : new TunnelException(TunnelError.PROTOCOL, "connection to the relay failed: "
                     + RelayConnection.brief(cause), cause));
+        }
+
+        private boolean isProxyFailure(Throwable cause) {
+            return proxy != null && ProxyStep.proxyCause(cause) instanceof ProxyConnectException;
         }
 
         @Override

@@ -10,31 +10,36 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * Signing and verifying stream tickets (Ed25519). The access server signs; relays verify with its public key.
  * The encoded form is URL- and header-safe ASCII.
  *
- * <h2>Format</h2> {@code v1.<base64url(payload)>.<base64url(signature)>} without padding, at most
- * {@value #MAX_TOKEN_LENGTH} characters. The signature covers the ASCII text {@code v1.<base64url(payload)>}.
+ * <h2>Format</h2> {@code v2.<base64url(payload)>.<base64url(signature)>} without padding, at most
+ * {@value #MAX_TOKEN_LENGTH} characters. The signature covers the ASCII text {@code v2.<base64url(payload)>}.
  * The payload is, in this order: ticket id, account, user, device id, target host (each an unsigned 16-bit
- * length followed by that many UTF-8 bytes), target port (unsigned 16 bits), expiry seconds since the epoch
- * (signed 64 bits) and nanoseconds (32 bits), all big-endian, nothing after. Anything else is
- * {@link TunnelError#BAD_TICKET}.
+ * length followed by that many UTF-8 bytes, never empty), target port (unsigned 16 bits), expiry seconds since
+ * the epoch (signed 64 bits) and nanoseconds (32 bits), then the holder (an unsigned 16-bit length, 0 for an
+ * unbound ticket, or 64 followed by the {@link #fingerprint} as lowercase hex ASCII), all big-endian, nothing
+ * after. Anything else, including {@code v1} tickets, is {@link TunnelError#BAD_TICKET}.
  */
 public final class Tickets {
 
     /** Longest token accepted, so a ticket always fits a header and parsing stays cheap. */
     public static final int MAX_TOKEN_LENGTH = 2048;
 
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v2";
+    private static final int FINGERPRINT_LENGTH = 64;
     private static final String ALGORITHM = "Ed25519";
     private static final int SIGNATURE_LENGTH = 64;
 
@@ -47,6 +52,18 @@ public final class Tickets {
             return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM has no Ed25519 support", e);
+        }
+    }
+
+    /**
+     * The SHA-256 fingerprint of a certificate's DER encoding, lowercase hex: what a bound ticket names as its
+     * {@link StreamTicket#holder()}.
+     */
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot fingerprint the certificate: " + e.getMessage(), e);
         }
     }
 
@@ -145,6 +162,12 @@ public final class Tickets {
             out.writeShort(t.target().port());
             out.writeLong(t.expiresAt().getEpochSecond());
             out.writeInt(t.expiresAt().getNano());
+            if (!isHolder(t.holder())) {
+                throw new IllegalArgumentException("ticket holder must be the SHA-256 fingerprint of the client"
+                        + " certificate (64 lowercase hex digits, Tickets.fingerprint), or empty for an unbound ticket");
+            }
+            out.writeShort(t.holder().length());
+            out.writeBytes(t.holder());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -174,6 +197,7 @@ public final class Tickets {
             int port = Short.toUnsignedInt(in.getShort());
             long seconds = in.getLong();
             int nanos = in.getInt();
+            String holder = readHolder(in);
             if (in.hasRemaining()) {
                 throw TunnelException.of(TunnelError.BAD_TICKET, "trailing bytes");
             }
@@ -181,7 +205,7 @@ public final class Tickets {
                 throw TunnelException.of(TunnelError.BAD_TICKET, "expiry out of range");
             }
             return new StreamTicket(ticketId, account, user, deviceId, new LanTarget(host, port),
-                    Instant.ofEpochSecond(seconds, nanos));
+                    Instant.ofEpochSecond(seconds, nanos), holder);
         } catch (java.nio.BufferUnderflowException e) {
             throw TunnelException.of(TunnelError.BAD_TICKET, "truncated");
         } catch (IllegalArgumentException | DateTimeException e) {
@@ -204,6 +228,40 @@ public final class Tickets {
         } catch (CharacterCodingException e) {
             throw TunnelException.of(TunnelError.BAD_TICKET, field + " is not UTF-8");
         }
+    }
+
+    private static String readHolder(ByteBuffer in) throws TunnelException {
+        int length = Short.toUnsignedInt(in.getShort());
+        if (length == 0) {
+            return "";
+        }
+        if (length != FINGERPRINT_LENGTH || length > in.remaining()) {
+            throw TunnelException.of(TunnelError.BAD_TICKET, "holder is not a certificate fingerprint");
+        }
+        byte[] ascii = new byte[length];
+        in.get(ascii);
+        String holder = new String(ascii, StandardCharsets.US_ASCII);
+        if (!isHolder(holder)) {
+            throw TunnelException.of(TunnelError.BAD_TICKET, "holder is not a certificate fingerprint");
+        }
+        return holder;
+    }
+
+    /** Empty (unbound) or a SHA-256 fingerprint as {@link #fingerprint} writes it. */
+    private static boolean isHolder(String holder) {
+        if (holder.isEmpty()) {
+            return true;
+        }
+        if (holder.length() != FINGERPRINT_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < holder.length(); i++) {
+            char c = holder.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String base64(byte[] bytes) {

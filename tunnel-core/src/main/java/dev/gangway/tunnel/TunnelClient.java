@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * reconnects with jittered exponential backoff.
  *
  * <h2>States</h2> {@code INITIAL → CONNECTING → CONNECTED → (DRAINING) → BACKOFF → CONNECTING ...}, and
- * {@code CLOSED} after {@link #close()}; transitions are checked.
+ * {@code CLOSED} after {@link #close()}; transitions are checked. {@link #disable()} (the site's key switch is off)
+ * moves any state but {@code CLOSED} to {@code DISABLED}; {@link #enable()} leaves it for {@code CONNECTING} at
+ * once (or for {@code INITIAL} if the client was never started).
  *
  * <h2>When each state is entered</h2> {@code CONNECTING} before the {@link RelayLocator} is asked;
  * {@code CONNECTED} when the relay admitted the tunnel (it sends its agent-info request only after
@@ -52,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * or shutdown): the old connection keeps its live streams and a new one is dialled at once; {@code BACKOFF}
  * after any failure or loss (a refusal such as {@link TunnelError#REVOKED} is logged and kept in
  * {@link #lastError()}). The backoff resets once a tunnel is admitted.
+ *
+ * <h2>Site disabled</h2> {@link #disable()} sends {@code GOAWAY NO_ERROR "SITE_DISABLED"} on every connection and
+ * closes it (streams included), cancels a pending retry and makes no attempt — no relay lookup, no connection — until
+ * {@link #enable()}, which dials at once without a backoff wait. It may be called before {@link #start()}: a client
+ * started disabled makes no attempt at all. Each attempt carries a number, so an attempt still running from before a
+ * quick off/on is dropped instead of racing the new one.
  *
  * <h2>Threading</h2> The state listener is called on the thread that made the change (an event loop or the
  * connector thread); it must return quickly. The {@link RelayLocator} runs on a connector thread of its own
@@ -70,15 +79,19 @@ public final class TunnelClient implements AutoCloseable {
     private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(30);
 
     /** Connection state. */
-    public enum State { INITIAL, CONNECTING, CONNECTED, DRAINING, BACKOFF, CLOSED }
+    public enum State { INITIAL, CONNECTING, CONNECTED, DRAINING, BACKOFF, DISABLED, CLOSED }
 
     private static final Map<State, Set<State>> TRANSITIONS = Map.of(
-            State.INITIAL, EnumSet.of(State.CONNECTING, State.CLOSED),
-            State.CONNECTING, EnumSet.of(State.CONNECTED, State.BACKOFF, State.CLOSED),
-            State.CONNECTED, EnumSet.of(State.DRAINING, State.BACKOFF, State.CLOSED),
-            State.DRAINING, EnumSet.of(State.CONNECTING, State.BACKOFF, State.CLOSED),
-            State.BACKOFF, EnumSet.of(State.CONNECTING, State.CLOSED),
+            State.INITIAL, EnumSet.of(State.CONNECTING, State.DISABLED, State.CLOSED),
+            State.CONNECTING, EnumSet.of(State.CONNECTED, State.BACKOFF, State.DISABLED, State.CLOSED),
+            State.CONNECTED, EnumSet.of(State.DRAINING, State.BACKOFF, State.DISABLED, State.CLOSED),
+            State.DRAINING, EnumSet.of(State.CONNECTING, State.BACKOFF, State.DISABLED, State.CLOSED),
+            State.BACKOFF, EnumSet.of(State.CONNECTING, State.DISABLED, State.CLOSED),
+            State.DISABLED, EnumSet.of(State.CONNECTING, State.INITIAL, State.CLOSED),
             State.CLOSED, EnumSet.noneOf(State.class));
+
+    /** How long a connection closed by {@link #disable()} may take to write its GOAWAY before it is cut. */
+    private static final Duration DISABLE_GOAWAY_GRACE = Duration.ofMillis(500);
 
     /** Where the relay is; asked before every connection attempt (the access server may move the device). */
     @FunctionalInterface
@@ -99,6 +112,9 @@ public final class TunnelClient implements AutoCloseable {
     /** The connection that drives the state; older (draining) ones only finish their streams. */
     private Channel current;
     private ScheduledFuture<?> retry;
+    private boolean started;
+    /** Number of the latest attempt; an attempt whose number is older has been overtaken and gives up. */
+    private long attempt;
 
     private TunnelClient(Builder config) {
         this.config = config;
@@ -117,15 +133,83 @@ public final class TunnelClient implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts connecting in the background. */
-    public void start() {
-        synchronized (this) {
-            if (state != State.INITIAL) {
-                throw new IllegalStateException("tunnel client was already started (state " + state + ")");
-            }
-            moveTo(State.CONNECTING);
+    /** Starts connecting in the background; a client {@linkplain #disable() disabled} before stays closed. */
+    public synchronized void start() {
+        if (started || state == State.CLOSED) {
+            throw new IllegalStateException("tunnel client was already started (state " + state + ")");
         }
-        connector.execute(this::attempt);
+        started = true;
+        if (state == State.DISABLED) {
+            return;
+        }
+        connectNow();
+    }
+
+    /**
+     * Remote access is disabled on site (the key switch is off): closes the tunnel now, telling the relay why
+     * ({@code GOAWAY NO_ERROR "SITE_DISABLED"}), and dials nothing until {@link #enable()}. Safe from any thread;
+     * does nothing when already disabled or closed.
+     */
+    public void disable() {
+        List<Channel> closing;
+        synchronized (this) {
+            if (state == State.DISABLED || state == State.CLOSED) {
+                return;
+            }
+            moveTo(State.DISABLED);
+            current = null;
+            if (retry != null) {
+                retry.cancel(false);
+            }
+            closing = List.copyOf(connections);
+        }
+        for (Channel channel : closing) {
+            channel.eventLoop().execute(() -> siteDisabled(channel));
+        }
+    }
+
+    /** GOAWAY on an HTTP/2 tunnel, a plain close on a connection still in its TLS or proxy step. */
+    private void siteDisabled(Channel channel) {
+        if (!channel.isActive() || channel.pipeline().get("h2") == null) {
+            channel.close();
+            return;
+        }
+        log.info("closing the tunnel to relay {}: {}", channel.remoteAddress(), TunnelError.SITE_DISABLED.description());
+        H2.refuseConnection(channel, Http2Error.NO_ERROR, TunnelError.SITE_DISABLED);
+        // a relay that does not read must not keep the tunnel open: the switch means now
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, DISABLE_GOAWAY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Remote access is enabled on site again: dials at once, without waiting for a backoff delay. Does nothing unless
+     * {@linkplain #disable() disabled}; before {@link #start()} it only undoes {@link #disable()}.
+     */
+    public synchronized void enable() {
+        if (state != State.DISABLED) {
+            return;
+        }
+        backoff.reset();
+        lastError = null;
+        lastFailure = null;
+        if (!started) {
+            moveTo(State.INITIAL);
+            return;
+        }
+        connectNow();
+    }
+
+    /** Enters {@code CONNECTING} and starts a numbered attempt on the connector thread; call with the monitor held. */
+    private void connectNow() {
+        moveTo(State.CONNECTING);
+        long number = ++attempt;
+        connector.execute(() -> attempt(number));
+    }
+
+    /** Whether attempt {@code number} is still the one to make; call with the monitor held. */
+    private boolean isCurrentAttempt(long number) {
+        return state == State.CONNECTING && attempt == number;
     }
 
     public synchronized State state() {
@@ -188,17 +272,27 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /** Runs on the connector thread: ask where the relay is, then dial. */
-    private void attempt() {
+    private void attempt(long number) {
+        synchronized (this) {
+            if (!isCurrentAttempt(number)) {
+                return;
+            }
+        }
         InetSocketAddress relay;
         try {
             relay = Objects.requireNonNull(config.locator.locate(), "relay locator returned no address");
         } catch (Exception e) {
+            synchronized (this) {
+                if (!isCurrentAttempt(number)) {
+                    return;
+                }
+            }
             log.warn("cannot find the relay: {}", RelayConnection.brief(e));
-            lost(null, "relay locator failed");
+            attemptFailed(number, "relay locator failed");
             return;
         }
         synchronized (this) {
-            if (state != State.CONNECTING) {
+            if (!isCurrentAttempt(number)) {
                 return;
             }
         }
@@ -210,11 +304,16 @@ public final class TunnelClient implements AutoCloseable {
                     ? new InetSocketAddress(proxy.address().getHostString(), proxy.address().getPort())
                     : proxy.address();
             if (proxyAddress.isUnresolved()) {
+                synchronized (this) {
+                    if (!isCurrentAttempt(number)) {
+                        return;
+                    }
+                }
                 TunnelException failure = new TunnelException(TunnelError.PROXY_REFUSED,
                         "cannot find the HTTP proxy " + proxy.where() + ": unknown host");
                 failed(failure);
                 log.warn(failure.getMessage());
-                lost(null, "proxy not found");
+                attemptFailed(number, "proxy not found");
                 return;
             }
         }
@@ -249,7 +348,7 @@ public final class TunnelClient implements AutoCloseable {
                 .connect(relay);
         Channel channel = connecting.channel();
         synchronized (this) {
-            if (state != State.CONNECTING) {
+            if (!isCurrentAttempt(number)) {
                 channel.close();
                 return;
             }
@@ -351,9 +450,8 @@ public final class TunnelClient implements AutoCloseable {
                 log.info("relay {} asked this agent to reconnect (drain)", channel.remoteAddress());
                 moveTo(State.DRAINING);
                 current = null;
-                moveTo(State.CONNECTING);
+                connectNow();
             }
-            connector.execute(this::attempt);
             return;
         }
         failed(TunnelException.of(reason == null ? TunnelError.PROTOCOL : reason,
@@ -362,26 +460,38 @@ public final class TunnelClient implements AutoCloseable {
                 lastError.description(), errorCode);
     }
 
-    /** A connection ended or an attempt failed: back off and try again, unless it was not the current one. */
+    /** Attempt {@code number} failed before it had a connection: back off, unless a newer attempt replaced it. */
+    private void attemptFailed(long number, String why) {
+        synchronized (this) {
+            if (isCurrentAttempt(number) && current == null) {
+                backOff(why);
+            }
+        }
+    }
+
+    /** A connection ended: back off and try again, unless it was not the current one. */
     private void lost(Channel channel, String why) {
         synchronized (this) {
-            if (channel != current || (state != State.CONNECTING && state != State.CONNECTED)) {
-                return;
+            if (channel == current && (state == State.CONNECTING || state == State.CONNECTED)) {
+                backOff(why);
             }
-            current = null;
-            moveTo(State.BACKOFF);
-            Duration delay = backoff.next();
-            log.info("tunnel {}; retrying in {} ms", why, delay.toMillis());
-            retry = group.next().schedule(() -> {
-                synchronized (this) {
-                    if (state != State.BACKOFF) {
-                        return;
-                    }
-                    moveTo(State.CONNECTING);
-                }
-                connector.execute(this::attempt);
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Schedules the next attempt after the backoff delay; call with the monitor held. */
+    private void backOff(String why) {
+        current = null;
+        moveTo(State.BACKOFF);
+        Duration delay = backoff.next();
+        log.info("tunnel {}; retrying in {} ms", why, delay.toMillis());
+        retry = group.next().schedule(() -> {
+            synchronized (this) {
+                if (state != State.BACKOFF) {
+                    return;
+                }
+                connectNow();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Sets up HTTP/2 (agent = server) once TLS agreed on {@link TunnelProtocol#ALPN_DEVICE_TUNNEL}. */
@@ -404,9 +514,10 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             AgentStreamHandler.Context streams = new AgentStreamHandler.Context(config.policy, config.agentInfo,
-                    config.connectTimeout, connector, () -> admitted(channel));
+                    config.connectTimeout, connector, () -> admitted(channel), config.alarmSource, TunnelProtocol.ALARMS_HOLD);
             ChannelPipeline p = ctx.pipeline();
-            p.addLast("h2", H2.codec(true, config.maxStreams));
+            // with alarms, one stream more than maxStreams: the relay's alarm poll must not take a user's place
+            p.addLast("h2", H2.codec(true, config.maxStreams + (config.alarmSource == null ? 0L : 1L)));
             p.addLast("h2-window", new H2.ConnectionWindow());
             p.addLast("keepalive", new Keepalive(config.keepaliveInterval, config.keepaliveTimeout,
                     reason -> log.warn("relay {} is not answering: {}", channel.remoteAddress(), reason)));
@@ -486,6 +597,7 @@ public final class TunnelClient implements AutoCloseable {
         private EventLoopGroup group;
         private int maxStreams = H2.DEFAULT_MAX_STREAMS_PER_TUNNEL;
         private ProxySettings proxy;
+        private AlarmSource alarmSource;
 
         private Builder() {
         }
@@ -554,7 +666,10 @@ public final class TunnelClient implements AutoCloseable {
             return this;
         }
 
-        /** Most streams the relay may have open on this tunnel at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+        /**
+         * Most user streams the relay may have open on this tunnel at once (SETTINGS_MAX_CONCURRENT_STREAMS, plus one
+         * for the alarm poll when an {@link #alarmSource} is set).
+         */
         public Builder maxStreams(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxStreams must be at least 1, was " + max);
@@ -566,6 +681,15 @@ public final class TunnelClient implements AutoCloseable {
         /** Reaches the relay through this HTTP proxy ({@code CONNECT}); null (the default) dials directly. */
         public Builder proxy(ProxySettings proxy) {
             this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * The agent's alarm queue, served to the relay's alarm polls ({@link TunnelProtocol#PATH_ALARMS}); null (the
+         * default) answers them {@code 404}, and the relay stops asking.
+         */
+        public Builder alarmSource(AlarmSource source) {
+            this.alarmSource = source;
             return this;
         }
 

@@ -16,8 +16,12 @@ public enum TunnelError {
     DRAINING(12, "relay is draining this tunnel"),
     TIMEOUT(13, "timed out"),
     INTERNAL(14, "internal error"),
-    /** Agent side only: the HTTP proxy between agent and relay refused or could not be reached; never on the wire. */
-    PROXY_REFUSED(15, "the HTTP proxy refused the connection to the relay");
+    /** Dialling side only (agent, stream client): the HTTP proxy to the relay refused or could not be reached; never on the wire. */
+    PROXY_REFUSED(15, "the HTTP proxy refused the connection to the relay"),
+    /** The access server refused the stream: the user does not (or no longer) hold the right for it. */
+    NO_RIGHT(16, "the user has no right to this stream"),
+    /** The site's key switch is off: the agent closed its tunnel (GOAWAY from the agent) and keeps it closed. */
+    SITE_DISABLED(17, "remote access disabled on site");
 
     private final int code;
     private final String description;

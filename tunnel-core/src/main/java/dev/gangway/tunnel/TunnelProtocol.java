@@ -34,6 +34,26 @@ public final class TunnelProtocol {
     /** Path of the agent-information request the relay sends after a tunnel comes up ({@code GET}). */
     public static final String PATH_AGENT_INFO = "/gangway/v1/agent-info";
 
+    /**
+     * Path of the relay's alarm long poll ({@code GET}, query {@code ack=<sequence>}): the agent forgets the alarms
+     * up to {@code ack} and answers {@code 200 {"alarms":[...]}} as soon as it holds later ones, or after
+     * {@link #ALARMS_HOLD} with none; {@code 404} means the agent has no alarms.
+     */
+    public static final String PATH_ALARMS = "/gangway/v1/alarms";
+
+    /** Most alarms in one answer to {@link #PATH_ALARMS}. */
+    public static final int MAX_ALARMS_PER_ANSWER = 100;
+
+    /** Largest body of an answer to {@link #PATH_ALARMS} (1 MiB). */
+    public static final int MAX_ALARMS_ANSWER_BYTES = 1 << 20;
+
+    /**
+     * How long the agent holds an alarm poll open when it has nothing to send: long, because every empty answer
+     * and the next request cost a few hundred bytes on sites billed per megabyte (15 minutes: about 30 KB a day;
+     * the tunnel's own keepalive keeps NAT state and finds dead peers meanwhile).
+     */
+    public static final java.time.Duration ALARMS_HOLD = java.time.Duration.ofMinutes(15);
+
     private TunnelProtocol() {
     }
 }

@@ -67,6 +67,14 @@ final class TestPki {
         return new Issued(keys.getPrivate(), new X509Certificate[] {cert});
     }
 
+    /** A stream client's certificate (clientAuth), as the access server issues one per client session. */
+    Issued client(String user, Duration validity) {
+        KeyPair keys = ecKeys();
+        X509Certificate cert = issue(new X500Name("CN=" + user + ", O=acme"), keys, caKeys, ca, false,
+                KeyPurposeId.id_kp_clientAuth, validity, false);
+        return new Issued(keys.getPrivate(), new X509Certificate[] {cert});
+    }
+
     List<X509Certificate> trust() {
         return List.of(ca);
     }

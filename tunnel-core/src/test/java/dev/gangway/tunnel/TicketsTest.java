@@ -22,8 +22,36 @@ class TicketsTest {
     @Test
     void roundTrip() throws Exception {
         String token = Tickets.sign(ticket, keys.getPrivate());
-        assertThat(token).startsWith("v1.").matches("[A-Za-z0-9._-]+").hasSizeLessThanOrEqualTo(Tickets.MAX_TOKEN_LENGTH);
+        assertThat(token).startsWith("v2.").matches("[A-Za-z0-9._-]+").hasSizeLessThanOrEqualTo(Tickets.MAX_TOKEN_LENGTH);
         assertThat(Tickets.verify(token, keys.getPublic(), CLOCK)).isEqualTo(ticket);
+    }
+
+    @Test
+    void boundTicketRoundTripsWithItsHolder() throws Exception {
+        String holder = Tickets.fingerprint(new TestPki("Holder CA").ca);
+        StreamTicket bound = new StreamTicket("t-2", "acme", "alice", "dev-42", new LanTarget("198.19.0.2", 502),
+                NOW.plusSeconds(60), holder);
+        StreamTicket back = Tickets.verify(Tickets.sign(bound, keys.getPrivate()), keys.getPublic(), CLOCK);
+        assertThat(back).isEqualTo(bound);
+        assertThat(back.isBound()).isTrue();
+        assertThat(Tickets.verify(Tickets.sign(ticket, keys.getPrivate()), keys.getPublic(), CLOCK).isBound()).isFalse();
+    }
+
+    @Test
+    void fingerprintIsTheSha256OfTheDerInLowercaseHex() throws Exception {
+        java.security.cert.X509Certificate certificate = new TestPki("Fingerprint CA").ca;
+        String expected = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        assertThat(Tickets.fingerprint(certificate)).isEqualTo(expected).hasSize(64).matches("[0-9a-f]+");
+    }
+
+    @Test
+    void signRefusesAHolderThatIsNoFingerprint() {
+        for (String holder : new String[] {"abc", "A".repeat(64), "g".repeat(64), "a".repeat(65)}) {
+            StreamTicket odd = new StreamTicket("t", "a", "u", "d", new LanTarget("h", 1), NOW.plusSeconds(5), holder);
+            assertThatThrownBy(() -> Tickets.sign(odd, keys.getPrivate()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ticket holder must be the SHA-256");
+        }
     }
 
     @Test
@@ -37,7 +65,7 @@ class TicketsTest {
         String token = Tickets.sign(ticket, keys.getPrivate());
         String[] parts = token.split("\\.");
         byte[] payload = Base64.getUrlDecoder().decode(parts[1]);
-        payload[payload.length - 13] ^= 1; // a byte of the port
+        payload[payload.length - 15] ^= 1; // a byte of the port (then expiry 8 + 4, holder length 2, empty holder)
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "." + parts[2];
         assertError(tampered, TunnelError.BAD_TICKET, "signature does not match");
     }
@@ -70,9 +98,9 @@ class TicketsTest {
         String[] parts = token.split("\\.");
         String sig = parts[2];
         for (String bad : new String[] {
-                null, "", "v1", "v1..", "v2." + parts[1] + "." + sig, parts[1] + "." + sig,
-                "v1." + parts[1] + "=." + sig, "v1." + parts[1] + "." + sig + ".x", "v1.+++." + sig,
-                "v1." + parts[1] + ".AAAA", token + " ", "x".repeat(Tickets.MAX_TOKEN_LENGTH + 1)}) {
+                null, "", "v2", "v2..", "v1." + parts[1] + "." + sig, "v3." + parts[1] + "." + sig, parts[1] + "." + sig,
+                "v2." + parts[1] + "=." + sig, "v2." + parts[1] + "." + sig + ".x", "v2.+++." + sig,
+                "v2." + parts[1] + ".AAAA", token + " ", "x".repeat(Tickets.MAX_TOKEN_LENGTH + 1)}) {
             assertError(bad, keys, TunnelError.BAD_TICKET);
         }
     }
@@ -90,6 +118,29 @@ class TicketsTest {
         byte[] badUtf8 = valid.clone();
         badUtf8[2] = (byte) 0xFF; // first byte of the ticket id
         assertError(signRaw(badUtf8), keys, TunnelError.BAD_TICKET);
+        // A version-1 payload (no holder), even correctly signed with a v2 prefix.
+        byte[] withoutHolder = java.util.Arrays.copyOf(valid, valid.length - 2);
+        assertError(signRaw(withoutHolder), keys, TunnelError.BAD_TICKET);
+        // A holder that is not a lowercase SHA-256 fingerprint.
+        for (String holder : new String[] {"abcd", "A".repeat(64), "z".repeat(64)}) {
+            byte[] odd = java.util.Arrays.copyOf(valid, valid.length + holder.length());
+            odd[valid.length - 2] = 0;
+            odd[valid.length - 1] = (byte) holder.length();
+            System.arraycopy(holder.getBytes(StandardCharsets.US_ASCII), 0, odd, valid.length, holder.length());
+            assertError(signRaw(odd), keys, TunnelError.BAD_TICKET);
+        }
+        // A holder length running past the end.
+        byte[] overlong = valid.clone();
+        overlong[valid.length - 1] = 64;
+        assertError(signRaw(overlong), keys, TunnelError.BAD_TICKET);
+    }
+
+    @Test
+    void aVersionOneTicketIsRefused() {
+        // What a v1 signer produced: the same payload without the holder, under "v1.".
+        byte[] valid = Base64.getUrlDecoder().decode(Tickets.sign(ticket, keys.getPrivate()).split("\\.")[1]);
+        String v1 = signRaw("v1", java.util.Arrays.copyOf(valid, valid.length - 2));
+        assertError(v1, TunnelError.BAD_TICKET, "not a v2 ticket");
     }
 
     @Test
@@ -100,8 +151,12 @@ class TicketsTest {
     }
 
     private String signRaw(byte[] payload) {
+        return signRaw("v2", payload);
+    }
+
+    private String signRaw(String version, byte[] payload) {
         try {
-            String signed = "v1." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+            String signed = version + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
             java.security.Signature s = java.security.Signature.getInstance("Ed25519");
             s.initSign(keys.getPrivate());
             s.update(signed.getBytes(StandardCharsets.US_ASCII));

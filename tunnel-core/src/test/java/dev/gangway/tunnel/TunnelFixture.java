@@ -64,6 +64,11 @@ final class TunnelFixture implements AutoCloseable {
         }
 
         @Override
+        public void streamFailed(StreamTicket ticket, TunnelException error) {
+            log.add("failed " + ticket.ticketId() + " " + error.error());
+        }
+
+        @Override
         public void streamClosed(StreamTicket ticket, long bytesToDevice, long bytesFromDevice) {
             streamBytes.add(new long[] {bytesToDevice, bytesFromDevice});
             log.add("closed " + ticket.ticketId());

@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param backoffMax longest reconnect delay
  * @param services the only LAN targets the tunnel may reach
  * @param proxy the HTTP proxy the tunnel and the relay lookup go through; empty means direct
+ * @param keySwitch the site's key switch; empty means remote access is always enabled on site
+ * @param alarms alarms from the site's LAN; empty means the agent takes none (and tells the relay so)
  */
 public record AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
-        Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy) {
+        Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy,
+        Optional<KeySwitchConfig> keySwitch, Optional<AlarmsConfig> alarms) {
 
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(25);
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
@@ -37,9 +40,36 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
         }
         services = List.copyOf(services);
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(keySwitch, "keySwitch");
+        Objects.requireNonNull(alarms, "alarms");
     }
 
-    /** Without a proxy. */
+    /** Without alarms. */
+    public AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
+            Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy,
+            Optional<KeySwitchConfig> keySwitch) {
+        this(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch, Optional.empty());
+    }
+
+    /** Without a key switch. */
+    public AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
+            Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy) {
+        this(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, Optional.empty());
+    }
+
+    /** The same configuration with this key switch. */
+    public AgentConfig withKeySwitch(KeySwitchConfig keySwitch) {
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy,
+                Optional.of(keySwitch), alarms);
+    }
+
+    /** The same configuration with these alarms. */
+    public AgentConfig withAlarms(AlarmsConfig alarms) {
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch,
+                Optional.of(alarms));
+    }
+
+    /** Without a proxy or a key switch. */
     public AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
             Duration backoffMax, List<ServiceConfig> services) {
         this(identity, portal, keepalive, backoffMin, backoffMax, services, Optional.empty());

@@ -34,7 +34,7 @@ public final class ConfigLoader {
             "device.json");
 
     private static final List<String> TOP_KEYS = List.of("identity", "portal", "keepalive-seconds",
-            "backoff-min-seconds", "backoff-max-seconds", "services", "proxy");
+            "backoff-min-seconds", "backoff-max-seconds", "services", "proxy", "key-switch", "alarms");
     private static final List<String> PROXY_KEYS = List.of("host", "port", "username", "password", "password-file");
     private static final int MAX_PASSWORD_FILE = 4096;
     private static final List<String> SERVICE_KEYS = List.of("name", "kind", "host", "port");
@@ -83,7 +83,8 @@ public final class ConfigLoader {
         }
         List<ServiceConfig> services = services(present(root, "services"));
         return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services,
-                proxy(present(root, "proxy")));
+                proxy(present(root, "proxy")), new KeySwitchSection(this).read(present(root, "key-switch")),
+                new AlarmsSection(this).read(present(root, "alarms"), identity));
     }
 
     private JsonNode readTree() throws ConfigException {
@@ -303,12 +304,18 @@ public final class ConfigLoader {
         return Optional.of(new ProxySettings(address, username, password));
     }
 
-    private String passwordFile(String written) throws ConfigException {
+    /** A path written in the file: relative ones are resolved next to it. */
+    Path nextToConfig(String written) {
         Path path = Path.of(written);
-        if (!path.isAbsolute()) {
-            Path dir = file.toAbsolutePath().getParent();
-            path = dir == null ? path.toAbsolutePath() : dir.resolve(path).normalize();
+        if (path.isAbsolute()) {
+            return path.normalize();
         }
+        Path dir = file.toAbsolutePath().getParent();
+        return dir == null ? path.toAbsolutePath() : dir.resolve(path).normalize();
+    }
+
+    private String passwordFile(String written) throws ConfigException {
+        Path path = nextToConfig(written);
         String text;
         try {
             if (Files.size(path) > MAX_PASSWORD_FILE) {
@@ -335,7 +342,7 @@ public final class ConfigLoader {
         return password;
     }
 
-    private static boolean isHostOrAddress(String text) {
+    static boolean isHostOrAddress(String text) {
         String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         return host.length() <= 253 && (host.indexOf(':') >= 0 ? IPV6.matcher(host).matches()
                 : IPV4.matcher(host).matches() ? validIpv4(host) : HOST_NAME.matcher(host).matches());
@@ -387,7 +394,7 @@ public final class ConfigLoader {
         return value.intValue();
     }
 
-    private String requiredScalar(JsonNode service, String path, String key, String fix) throws ConfigException {
+    String requiredScalar(JsonNode service, String path, String key, String fix) throws ConfigException {
         JsonNode node = present(service, key);
         if (node == null) {
             throw error(path + "." + key, "missing; " + fix);
@@ -398,7 +405,7 @@ public final class ConfigLoader {
         return node.asString().trim();
     }
 
-    private ConfigException unknownKey(String field, String key, List<String> allowed) {
+    ConfigException unknownKey(String field, String key, List<String> allowed) {
         String normalized = key.toLowerCase(Locale.ROOT).replace('_', '-');
         String hint = allowed.stream()
                 .filter(a -> a.equals(normalized) || a.startsWith(normalized) || normalized.startsWith(a))
@@ -408,17 +415,17 @@ public final class ConfigLoader {
         return error(field, "unknown setting; " + hint + "allowed here: " + String.join(", ", allowed));
     }
 
-    private ConfigException error(String field, String problem) {
+    ConfigException error(String field, String problem) {
         return ConfigException.field(source, field, problem);
     }
 
     /** The value of {@code key}, or null when absent or written without a value. */
-    private static JsonNode present(JsonNode parent, String key) {
+    static JsonNode present(JsonNode parent, String key) {
         JsonNode node = parent.get(key);
         return node == null || node.isNull() || node.isMissingNode() ? null : node;
     }
 
-    private static String describe(JsonNode node) {
+    static String describe(JsonNode node) {
         if (node == null || node.isNull()) {
             return "nothing";
         }

@@ -1,5 +1,6 @@
 package dev.gangway.agent.portal;
 
+import dev.gangway.agent.identity.Pem;
 import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +51,11 @@ public final class PortalApi {
 
     static final String REGISTER_PATH = "/api/agent/v1/register";
     static final String RELAY_PATH = "/api/agent/v1/relay";
+    static final String SITE_ACCESS_PATH = "/api/agent/v1/site-access";
+    /** Header carrying the device's signature of a site-access report's body. */
+    public static final String SIGNATURE_HEADER = "Gangway-Signature";
+    /** How a site-access report is signed: by the device's EC key over the exact body bytes. */
+    public static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
     private static final int MAX_REDIRECTS = 3;
     private static final int MAX_BODY = 1 << 20;
     private static final int MAX_ERROR_SENTENCE = 300;
@@ -191,6 +203,43 @@ public final class PortalApi {
         return new RelayAddress(required(node, "relayHost"), port(node, "relayPort"));
     }
 
+    /**
+     * {@code POST /api/agent/v1/site-access}: tells the portal whether remote access is enabled on site (the key
+     * switch). There is no session and no client certificate on this leg (the portal may be plain HTTP behind a
+     * proxy), so the body carries the device certificate and is signed with the device's key
+     * ({@value #SIGNATURE_ALGORITHM}, base64 in {@value #SIGNATURE_HEADER}); {@code at} orders the reports and lets the
+     * portal refuse replays.
+     *
+     * @throws PortalException refused ({@link PortalException#status()} 409 means the portal already holds a newer
+     *     report), unreachable or unusable
+     */
+    public void reportSiteAccess(String deviceId, boolean enabled, boolean keySwitch, Instant at,
+            X509Certificate certificate, PrivateKey key) throws PortalException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deviceId", deviceId);
+        body.put("enabled", enabled);
+        body.put("keySwitch", keySwitch);
+        body.put("at", at.toString());
+        byte[] json;
+        String signature;
+        try {
+            body.put("certificate", Pem.certificate(certificate));
+            json = JSON.writeValueAsBytes(body);
+            Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
+            signer.initSign(key);
+            signer.update(json);
+            signature = Base64.getEncoder().encodeToString(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new PortalException(PortalException.Kind.BAD_ANSWER, "cannot sign the report with the device key: "
+                    + e.getMessage(), e);
+        }
+        Answer answer = send(uri(SITE_ACCESS_PATH), () -> HttpRequest.BodyPublishers.ofByteArray(json),
+                Map.of(SIGNATURE_HEADER, signature));
+        if (answer.status != 200) {
+            throw refusal(answer);
+        }
+    }
+
     private URI uri(String pathAndQuery) {
         return URI.create(base + pathAndQuery);
     }
@@ -199,12 +248,18 @@ public final class PortalApi {
     }
 
     private Answer send(URI target, Supplier<HttpRequest.BodyPublisher> body) throws PortalException {
+        return send(target, body, Map.of());
+    }
+
+    private Answer send(URI target, Supplier<HttpRequest.BodyPublisher> body, Map<String, String> headers)
+            throws PortalException {
         URI uri = target;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(requestTimeout)
                     .header("Accept", "application/json")
                     .header("User-Agent", userAgent);
+            headers.forEach(request::header);
             if (body == null) {
                 request.GET();
             } else {
@@ -305,18 +360,18 @@ public final class PortalApi {
     private static PortalException refusal(Answer answer) {
         Optional<String> sentence = errorSentence(answer.body);
         if (sentence.isPresent()) {
-            return new PortalException(PortalException.Kind.REFUSED, sentence.get());
+            return new PortalException(PortalException.Kind.REFUSED, sentence.get(), answer.status);
         }
         if (answer.status == 502 || answer.status == 503 || answer.status == 504) {
             return new PortalException(PortalException.Kind.UNREACHABLE,
-                    "the portal is not available (HTTP " + answer.status + "); try again later");
+                    "the portal is not available (HTTP " + answer.status + "); try again later", answer.status);
         }
         if (answer.status == 404) {
             return new PortalException(PortalException.Kind.REFUSED, "HTTP 404 for " + answer.uri.getPath()
-                    + "; check that the address is the portal's (e.g. http://portal.example:8080)");
+                    + "; check that the address is the portal's (e.g. http://portal.example:8080)", 404);
         }
         return new PortalException(PortalException.Kind.REFUSED, "the portal answered HTTP " + answer.status
-                + " without an explanation");
+                + " without an explanation", answer.status);
     }
 
     static Optional<String> errorSentence(byte[] body) {

@@ -16,18 +16,31 @@ public final class PortalException extends Exception {
     }
 
     private final Kind kind;
+    private final int status;
 
     public PortalException(Kind kind, String message) {
+        this(kind, message, 0);
+    }
+
+    /** With the HTTP status the portal answered. */
+    public PortalException(Kind kind, String message, int status) {
         super(message);
         this.kind = kind;
+        this.status = status;
     }
 
     public PortalException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.status = 0;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The portal's HTTP status, or 0 when it gave none (not reached, or the answer was unusable). */
+    public int status() {
+        return status;
     }
 }

@@ -1,8 +1,13 @@
 package dev.gangway.agent.tunnel;
 
+import dev.gangway.agent.alarms.Alarms;
 import dev.gangway.agent.config.AgentConfig;
+import dev.gangway.agent.config.KeySwitchConfig;
 import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.DeviceRecord;
+import dev.gangway.agent.keyswitch.KeySwitch;
+import dev.gangway.agent.keyswitch.SiteAccessReporter;
+import dev.gangway.agent.keyswitch.StatusOutput;
 import dev.gangway.agent.portal.PortalApi;
 import dev.gangway.agent.portal.RelayAddress;
 import dev.gangway.agent.process.AgentVersion;
@@ -15,19 +20,49 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
-/** Wires configuration and identity into a running {@link TunnelClient}; {@code run} and the tests use it. */
+/**
+ * Wires configuration and identity into a running {@link TunnelClient}, with the site's key switch, its status output
+ * and the site-access reports to the portal; {@code run} and the tests use it.
+ *
+ * <p>Start order: the status output shows "down"; the key switch is read once, and when it is off the tunnel client
+ * is disabled before it starts, so not a single connection is attempted; the portal is told the switch's state (or,
+ * without a key switch, that remote access is enabled); then the tunnel starts and the switch is polled. The alarms
+ * (queue and listeners) start first of all: a port that cannot be bound stops {@code run} before anything else happens
+ * ({@link dev.gangway.agent.alarms.AlarmsSetupException}); the queue is the tunnel's alarm source.
+ */
 final class AgentRunner implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final TunnelClient client;
+    private final Optional<KeySwitch> keySwitch;
+    private final Optional<StatusOutput> statusOutput;
+    private final Optional<SiteAccessReporter> reporter;
+    private final Optional<Alarms> alarms;
 
-    private AgentRunner(TunnelClient client) {
+    private AgentRunner(TunnelClient client, Optional<KeySwitch> keySwitch, Optional<StatusOutput> statusOutput,
+            Optional<SiteAccessReporter> reporter, Optional<Alarms> alarms) {
         this.client = client;
+        this.alarms = alarms;
+        this.keySwitch = keySwitch;
+        this.statusOutput = statusOutput;
+        this.reporter = reporter;
     }
 
     static AgentRunner start(AgentConfig config, DeviceCredentials identity, Clock clock) {
+        Optional<Alarms> alarms = config.alarms().map(a -> Alarms.start(a, clock));
+        try {
+            return start(config, identity, clock, alarms);
+        } catch (RuntimeException e) {
+            alarms.ifPresent(Alarms::close);
+            throw e;
+        }
+    }
+
+    private static AgentRunner start(AgentConfig config, DeviceCredentials identity, Clock clock,
+            Optional<Alarms> alarms) {
         DeviceRecord device = identity.device();
         Optional<URI> portal = config.portal()
                 .or(() -> device.portal().isBlank() ? Optional.empty() : Optional.of(URI.create(device.portal())));
@@ -37,7 +72,11 @@ final class AgentRunner implements AutoCloseable {
                 new RelayAddress(device.relayHost(), device.relayPort()), config.proxy().isPresent());
         SslContext tls = TunnelTls.forAgent(identity.key(), new X509Certificate[] {identity.certificate()},
                 identity.trustedCas());
+        Optional<StatusOutput> statusOutput = config.keySwitch().flatMap(KeySwitchConfig::statusOutput)
+                .map(StatusOutput::start);
         AtomicReference<TunnelClient> built = new AtomicReference<>();
+        Consumer<TunnelClient.State> stateLog = new TunnelStateLog(locator::current,
+                () -> built.get() == null ? null : built.get().lastError());
         TunnelClient client = TunnelClient.builder()
                 .relayLocator(locator)
                 .sslContext(tls)
@@ -47,21 +86,48 @@ final class AgentRunner implements AutoCloseable {
                 .backoff(config.backoffMin(), config.backoffMax())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .proxy(config.proxy().orElse(null))
+                .alarmSource(alarms.map(Alarms::queue).orElse(null))
                 .clock(clock)
-                .stateListener(new TunnelStateLog(locator::current,
-                        () -> built.get() == null ? null : built.get().lastError()))
+                .stateListener(statusOutput.<Consumer<TunnelClient.State>>map(stateLog::andThen).orElse(stateLog))
                 .build();
         built.set(client);
+
+        Optional<KeySwitch> keySwitch = config.keySwitch().map(KeySwitch::create);
+        boolean enabled = keySwitch.map(KeySwitch::readInitial).orElse(true);
+        if (!enabled) {
+            client.disable();
+        }
+        Optional<SiteAccessReporter> reporter = api.map(p -> new SiteAccessReporter(p, identity,
+                keySwitch.isPresent(), clock));
+        reporter.ifPresent(r -> r.report(enabled));
         client.start();
-        return new AgentRunner(client);
+        keySwitch.ifPresent(s -> s.start(on -> {
+            if (on) {
+                reporter.ifPresent(r -> r.report(true));
+                client.enable();
+            } else {
+                client.disable();
+                reporter.ifPresent(r -> r.report(false));
+            }
+        }));
+        return new AgentRunner(client, keySwitch, statusOutput, reporter, alarms);
     }
 
     TunnelClient.State state() {
         return client.state();
     }
 
+    /** The running alarms, if configured (tests reach the listeners' bound addresses through it). */
+    Optional<Alarms> alarms() {
+        return alarms;
+    }
+
     @Override
     public void close() {
+        keySwitch.ifPresent(KeySwitch::close);
         client.close();
+        reporter.ifPresent(SiteAccessReporter::close);
+        statusOutput.ifPresent(StatusOutput::close);
+        alarms.ifPresent(Alarms::close);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gangway.agent.tunnel;
 
+import dev.gangway.agent.alarms.AlarmsSetupException;
 import dev.gangway.agent.config.AgentConfig;
 import dev.gangway.agent.config.ConfigException;
 import dev.gangway.agent.config.ConfigLoader;
@@ -59,7 +60,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         logStart(settings, identity);
         StopSignal stop = StopSignal.install();
-        AgentRunner runner = AgentRunner.start(settings, identity, Clock.systemUTC());
+        AgentRunner runner;
+        try {
+            runner = AgentRunner.start(settings, identity, Clock.systemUTC());
+        } catch (AlarmsSetupException e) {
+            err.println(ConfigException.field(config.toString(), e.field(), e.getMessage()).getMessage());
+            err.flush();
+            return 2;
+        }
         try {
             String why = stop.await();
             log.info("stopping ({}): closing the tunnel", why);
@@ -79,6 +87,8 @@ public final class RunCommand implements Callable<Integer> {
             log.info("allowed services: {}", settings.services().stream()
                     .map(RunCommand::describe).collect(Collectors.joining(", ")));
         }
+        settings.alarms().ifPresent(a -> log.info("alarm queue {} (at most {} alarms, {} MiB)", a.queueDir(),
+                a.maxAlarms(), a.maxBytes() / (1024 * 1024)));
         Instant notAfter = identity.certificate().getNotAfter().toInstant();
         if (notAfter.isBefore(Instant.now())) {
             log.error("the device certificate expired on {}; the relay will refuse it: register again with a new "

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the tunnel's state changes into the log lines an operator (and the end-to-end tests) wait for:
- * {@code tunnel connected to relay host:port}, {@code tunnel lost: ...}, {@code tunnel closed}, and an ERROR when
+ * {@code tunnel connected to relay host:port}, {@code tunnel lost: ...}, {@code tunnel closed}, {@code no tunnel: remote
+ * access disabled on site ...} (key switch off), and an ERROR when
  * the relay refuses this device's certificate. (The tunnel itself logs each attempt and the retry delay.)
  */
 final class TunnelStateLog implements Consumer<State> {
@@ -38,6 +39,8 @@ final class TunnelStateLog implements Consumer<State> {
             case DRAINING -> log.info("relay {} is moving this device elsewhere; live streams finish first", relay.get());
             case BACKOFF -> backoff(from);
             case CLOSED -> log.info("tunnel closed");
+            case DISABLED -> log.info("no tunnel: remote access disabled on site (key switch off); nothing is dialled "
+                    + "until the switch is on");
             default -> log.debug("tunnel state {}", state);
         }
     }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
@@ -150,7 +153,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyWithAHint() {
         assertThat(error("identity: ./id\nkeepalive: 10\n")).isEqualTo(prefix()
                 + "keepalive: unknown setting; did you mean 'keepalive-seconds'? allowed here: identity, portal, "
-                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services, proxy");
+                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services, proxy, key-switch, alarms");
     }
 
     @Test
@@ -325,5 +328,105 @@ class ConfigLoaderTest {
     void duplicateKeyIsAnError() {
         assertThat(error("identity: ./id\nidentity: ./other\n")).startsWith(prefix() + "not valid YAML")
                 .contains("identity");
+    }
+
+    @Test
+    void readsAKeySwitchWithAGpioInputAndAStatusFile() throws Exception {
+        Files.createDirectory(dir.resolve("run"));
+        AgentConfig config = load("""
+                identity: ./id
+                key-switch:
+                  input:
+                    file: /sys/class/gpio/gpio17/value
+                    invert: true
+                  poll-millis: 250
+                  missing: on
+                  status-output:
+                    file: run/tunnel-status
+                    up: 1
+                    down: 0
+                """);
+        KeySwitchConfig keySwitch = config.keySwitch().orElseThrow();
+        assertThat(keySwitch.input()).isEqualTo(new KeySwitchConfig.FileTarget(Path.of("/sys/class/gpio/gpio17/value")));
+        assertThat(keySwitch.invert()).isTrue();
+        assertThat(keySwitch.poll()).isEqualTo(Duration.ofMillis(250));
+        assertThat(keySwitch.missingMeansOn()).isTrue();
+        assertThat(keySwitch.statusOutput()).contains(new KeySwitchConfig.StatusOutputConfig(
+                new KeySwitchConfig.FileTarget(dir.resolve("run/tunnel-status")), "1", "0"));
+    }
+
+    @Test
+    void keySwitchDefaultsFailClosedAndACommandIsFoundOnThePath() throws Exception {
+        AgentConfig config = load("""
+                identity: ./id
+                key-switch:
+                  input:
+                    command: [true, --pin, 17]
+                  status-output:
+                    command: ["sh", "-c", "echo {state}"]
+                """);
+        KeySwitchConfig keySwitch = config.keySwitch().orElseThrow();
+        assertThat(keySwitch.input()).isInstanceOfSatisfying(KeySwitchConfig.CommandTarget.class, c -> {
+            assertThat(Path.of(c.argv().get(0))).isAbsolute().endsWith(Path.of("true"));
+            assertThat(c.argv().subList(1, 3)).containsExactly("--pin", "17");
+        });
+        assertThat(keySwitch.invert()).isFalse();
+        assertThat(keySwitch.poll()).isEqualTo(Duration.ofMillis(500));
+        assertThat(keySwitch.missingMeansOn()).isFalse();
+        assertThat(keySwitch.statusOutput().orElseThrow().up()).isEqualTo("up");
+        assertThat(keySwitch.statusOutput().orElseThrow().down()).isEqualTo("down");
+        assertThat(load("identity: ./id\n").keySwitch()).isEmpty();
+    }
+
+    static Stream<Arguments> keySwitchMistakes() {
+        return Stream.of(
+                Arguments.of("key-switch: on",
+                        "key-switch: must be a mapping with input: (file: /sys/class/gpio/gpio17/value or command: [/usr/local/bin/read-key-switch]), not 'on'"),
+                Arguments.of("key-switch: {poll-millis: 100}",
+                        "key-switch.input: missing; say where the switch is read: file: /sys/class/gpio/gpio17/value or command: [/usr/local/bin/read-key-switch]"),
+                Arguments.of("key-switch: {input: {}}",
+                        "key-switch.input: missing file or command; write file: /sys/class/gpio/gpio17/value or command: [/usr/local/bin/read-key-switch]"),
+                Arguments.of("key-switch: {input: {file: /x, command: [true]}}",
+                        "key-switch.input: give either file or command, not both"),
+                Arguments.of("key-switch: {input: {gpio: 17}}",
+                        "key-switch.input.gpio: unknown setting; allowed here: file, command, invert"),
+                Arguments.of("key-switch: {input: {file: /x}, pol-millis: 100}",
+                        "key-switch.pol-millis: unknown setting; allowed here: input, poll-millis, missing, status-output"),
+                Arguments.of("key-switch: {input: {file: /x}, poll-millis: 10}",
+                        "key-switch.poll-millis: 10 is out of range; use 50 to 10000 (the switch acts within about one poll interval)"),
+                Arguments.of("key-switch: {input: {file: /x}, poll-millis: fast}",
+                        "key-switch.poll-millis: 'fast' is not a whole number of milliseconds; write e.g. poll-millis: 500"),
+                Arguments.of("key-switch: {input: {file: /x}, missing: maybe}",
+                        "key-switch.missing: 'maybe' is not off or on; write missing: off (a missing or unreadable input keeps the tunnel closed) or missing: on"),
+                Arguments.of("key-switch: {input: {file: /x, invert: yes please}}",
+                        "key-switch.input.invert: 'yes please' is not true or false; write invert: true for an active-low input (0 = on), or leave it out"),
+                Arguments.of("key-switch: {input: {command: /usr/bin/true}}",
+                        "key-switch.input.command: must be a list like [/usr/local/bin/read-key-switch, --pin, \"17\"] (no shell: one item per argument), not '/usr/bin/true'"),
+                Arguments.of("key-switch: {input: {command: [no-such-program-xyz]}}",
+                        "key-switch.input.command[0]: 'no-such-program-xyz' is not found on the PATH; give the program's full path, e.g. /usr/local/bin/no-such-program-xyz"),
+                Arguments.of("key-switch: {input: {command: [/no/such/program]}}",
+                        "key-switch.input.command[0]: /no/such/program does not exist; give the full path of the program to run"),
+                Arguments.of("key-switch: {input: {file: /x}, status-output: {file: /no/such/dir/status}}",
+                        "key-switch.status-output.file: the directory /no/such/dir does not exist; create it (writable by the agent) or fix the path"),
+                Arguments.of("key-switch: {input: {file: /x}, status-output: {file: /tmp/s, up: same, down: same}}",
+                        "key-switch.status-output.down: 'same' is also the text for up; give the two states different texts (e.g. up: 1 and down: 0)"),
+                Arguments.of("key-switch: {input: {file: /x}, status-output: {}}",
+                        "key-switch.status-output: missing file or command; write file: /run/gangway/tunnel-status or command: [/usr/local/bin/tunnel-led, \"{state}\"]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("keySwitchMistakes")
+    void keySwitchMistakesNameTheFieldAndTheFix(String yaml, String expected) {
+        assertThat(error("identity: ./id\n" + yaml.strip() + "\n")).isEqualTo(prefix() + expected.strip());
+    }
+
+    @Test
+    void aKeySwitchInputThatIsADirectoryOrAProgramThatCannotRunIsNamed() throws IOException {
+        assertThat(error("identity: ./id\nkey-switch: {input: {file: " + dir + "}}\n")).isEqualTo(prefix()
+                + "key-switch.input.file: " + dir + " is a directory; give the file that holds the switch's value, e.g."
+                + " /sys/class/gpio/gpio17/value");
+        Path script = Files.writeString(dir.resolve("read-switch"), "#!/bin/sh\n");
+        assertThat(error("identity: ./id\nkey-switch: {input: {command: [./read-switch]}}\n")).isEqualTo(prefix()
+                + "key-switch.input.command[0]: " + script + " is not executable; make it so (chmod +x) or fix the path");
     }
 }

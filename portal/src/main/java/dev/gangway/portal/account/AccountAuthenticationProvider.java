@@ -57,8 +57,32 @@ class AccountAuthenticationProvider implements AuthenticationProvider {
         SignInDetails details = authentication.getDetails() instanceof SignInDetails d ? d : null;
         String accountName = details == null ? "" : details.getAccount();
         String address = details == null ? null : details.getRemoteAddress();
-        String username = authentication.getName() == null ? "" : authentication.getName().strip();
+        String username = authentication.getName() == null ? "" : authentication.getName();
         String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
+        PasswordChecked checked = checkPassword(accountName, username, password, address);
+        // the failure count is reset only when the whole sign-in completes (SignInFlow), not here: otherwise the
+        // right password would reset the count of wrong second-factor codes
+        Authentication result = flow.afterPassword(checked.account(), checked.user(),
+                details == null ? null : details.getTrustedBrowserToken());
+        if (result instanceof UsernamePasswordAuthenticationToken token) {
+            token.setDetails(details);
+        }
+        return result;
+    }
+
+    /** A user whose password was right (nothing else is done yet: no second factor, no audit of success). */
+    record PasswordChecked(Account account, AppUser user) {
+    }
+
+    /**
+     * The password step, for the sign-in form and the client API ({@link ClientSignIn}) alike: throttles, user,
+     * invited, locked, disabled, access ended, password, in that order; every refusal counted and audited.
+     *
+     * @throws SignInRefused a refusal the user may be told ({@link SignInThrottled} when throttled)
+     * @throws BadCredentialsException unknown account or user, or a wrong password (one message for all)
+     */
+    PasswordChecked checkPassword(String accountName, String typedUsername, String password, String address) {
+        String username = typedUsername == null ? "" : typedUsername.strip();
         String actor = cut(accountName, 64) + "/" + cut(username, 64);
 
         Optional<Account> account = accountName.isEmpty() || accountName.length() > SignInDetails.MAX_ACCOUNT_LENGTH
@@ -103,14 +127,7 @@ class AccountAuthenticationProvider implements AuthenticationProvider {
             state.failed(account.get(), user, actor, address, "wrong password", true);
             throw new BadCredentialsException(BAD_CREDENTIALS);
         }
-        // the failure count is reset only when the whole sign-in completes (SignInFlow), not here: otherwise the
-        // right password would reset the count of wrong second-factor codes
-        Authentication result = flow.afterPassword(account.get(), user,
-                details == null ? null : details.getTrustedBrowserToken());
-        if (result instanceof UsernamePasswordAuthenticationToken token) {
-            token.setDetails(details);
-        }
-        return result;
+        return new PasswordChecked(account.get(), user);
     }
 
     /** Refuses a locked, disabled or expired user in words without comparing the password; never returns. */

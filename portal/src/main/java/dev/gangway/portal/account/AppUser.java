@@ -42,6 +42,10 @@ public class AppUser {
     @Column(length = 254)
     private String email;
 
+    /** Where the user's alarm SMS go, in international form ({@link PhoneNumbers}); null: no SMS. */
+    @Column(name = "phone_number", length = PhoneNumbers.MAX_LENGTH)
+    private String phoneNumber;
+
     /** Administrator of the account: every right on every device, and the admin pages. */
     @Column(name = "account_admin", nullable = false)
     private boolean accountAdmin;
@@ -143,6 +147,18 @@ public class AppUser {
 
     public void setEmail(String email) {
         this.email = email;
+    }
+
+    public String getPhoneNumber() {
+        return phoneNumber;
+    }
+
+    /** Sets the phone number, which must be in the form {@link PhoneNumbers#normalise} gives (or null). */
+    public void setPhoneNumber(String phoneNumber) {
+        if (phoneNumber != null && !PhoneNumbers.isNormalised(phoneNumber)) {
+            throw new IllegalArgumentException("phone number not in international form: use PhoneNumbers.normalise");
+        }
+        this.phoneNumber = phoneNumber;
     }
 
     public boolean isAccountAdmin() {

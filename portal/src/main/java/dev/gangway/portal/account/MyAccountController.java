@@ -19,10 +19,11 @@ import org.springframework.web.bind.annotation.RequestParam;
  * app; passkeys are added by {@link PasskeyController} and deleted here, with the current password). Changing either
  * ends the user's other sessions (their stamp no longer matches, see {@link SignInGuard}) and keeps this one.
  *
- * <p>Every change asks for the current password (turning the app off and deleting a passkey, for the code too); a
- * wrong one counts as a failed sign-in ({@link SignInState#failed}: the user's lockout and the address and account
- * throttles), a throttled address or account is refused without checking, and when a failure locks the user this
- * session ends.
+ * <p>The phone number for alarm SMS is saved without the password: it only decides where the user's own alarm SMS
+ * go, and is audited ({@code user.phone}). Every other change asks for the current password (turning the app off and
+ * deleting a passkey, for the code too); a wrong one counts as a failed sign-in ({@link SignInState#failed}: the
+ * user's lockout and the address and account throttles), a throttled address or account is refused without
+ * checking, and when a failure locks the user this session ends.
  */
 @Controller
 class MyAccountController {
@@ -39,11 +40,13 @@ class MyAccountController {
     private final AuditLog audit;
     private final Passkeys passkeys;
     private final SignInState state;
+    private final PhoneNumberChange phoneNumbers;
 
     MyAccountController(AccountRepository accounts, AppUserRepository users, PasswordChange passwordChange,
             TwoFactor twoFactor, SignInFlow flow, PasswordEncoder encoder, AuditLog audit, Passkeys passkeys,
-            SignInState state) {
+            SignInState state, PhoneNumberChange phoneNumbers) {
         this.state = state;
+        this.phoneNumbers = phoneNumbers;
         this.passkeys = passkeys;
         this.accounts = accounts;
         this.users = users;
@@ -83,6 +86,24 @@ class MyAccountController {
         }
         flow.restamp(request, user(me));
         return "redirect:/account?password-changed";
+    }
+
+    /** Sets or clears (empty) the user's phone number for alarm SMS. */
+    @PostMapping("/account/phone")
+    String changePhone(@AuthenticationPrincipal PortalUser me,
+            @RequestParam(name = "phoneNumber", defaultValue = "") String phoneNumber, Model model) {
+        AppUser user = user(me);
+        Optional<String> number;
+        try {
+            number = PhoneNumbers.normalise(phoneNumber);
+        } catch (IllegalArgumentException e) {
+            describe(me, model);
+            model.addAttribute("phoneError", e.getMessage());
+            model.addAttribute("phoneValue", phoneNumber.length() > 40 ? "" : phoneNumber);
+            return "account/show";
+        }
+        phoneNumbers.set(user, number.orElse(null), me.getName());
+        return "redirect:/account?phone-saved";
     }
 
     @GetMapping("/account/two-factor")
@@ -255,6 +276,9 @@ class MyAccountController {
         model.addAttribute("passkeys", keys);
         model.addAttribute("twoFactorOn", user.hasTotp() || !keys.isEmpty());
         model.addAttribute("passkeyMaxLabel", Passkey.MAX_LABEL_LENGTH);
+        if (!model.containsAttribute("phoneValue")) {
+            model.addAttribute("phoneValue", user.getPhoneNumber() == null ? "" : user.getPhoneNumber());
+        }
     }
 
     /** A passkey as the account page lists it. */

@@ -48,16 +48,19 @@ public class SignInState {
                 settings.throttleDuration(), settings.trackedSources(), clock);
     }
 
-    /** The refusal for an address or account that failed too often lately, if it is throttled now. */
+    /**
+     * The refusal ({@link SignInThrottled}) for an address or account that failed too often lately, if it is
+     * throttled now.
+     */
     Optional<SignInRefused> throttled(String address, Account account) {
         Optional<Instant> byAddress = addresses.blockedUntil(address);
         if (byAddress.isPresent()) {
-            return Optional.of(new SignInRefused("Too many failed sign-ins from your address: try again after "
+            return Optional.of(new SignInThrottled("Too many failed sign-ins from your address: try again after "
                     + TIME.format(byAddress.get()) + "."));
         }
         Optional<Instant> byAccount = account == null ? Optional.empty() : accounts.blockedUntil(account.getId());
-        return byAccount.map(until -> new SignInRefused("Too many failed sign-ins into this account: try again after "
-                + TIME.format(until) + " or ask an administrator."));
+        return byAccount.<SignInRefused>map(until -> new SignInThrottled("Too many failed sign-ins into this "
+                + "account: try again after " + TIME.format(until) + " or ask an administrator."));
     }
 
     /**

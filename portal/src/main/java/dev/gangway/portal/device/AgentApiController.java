@@ -14,12 +14,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The device agent's HTTP API (JSON, no cookies, no CSRF): registration with an activation key and a CSR, and
- * which relay to dial. Errors are {@code {"error":"<plain sentence>"}}.
+ * The device agent's HTTP API (JSON, no cookies, no CSRF): registration with an activation key and a CSR, which
+ * relay to dial, and the site's key switch (a report signed with the device key, {@link SiteAccessReports}). Errors
+ * are {@code {"error":"<plain sentence>"}}.
  */
 @RestController
 @RequestMapping(path = "/api/agent/v1", produces = "application/json")
@@ -30,11 +32,14 @@ class AgentApiController {
     private final Registration registration;
     private final DeviceRepository devices;
     private final RelayDirectory relays;
+    private final SiteAccessReports siteAccess;
 
-    AgentApiController(Registration registration, DeviceRepository devices, RelayDirectory relays) {
+    AgentApiController(Registration registration, DeviceRepository devices, RelayDirectory relays,
+            SiteAccessReports siteAccess) {
         this.registration = registration;
         this.devices = devices;
         this.relays = relays;
+        this.siteAccess = siteAccess;
     }
 
     @PostMapping("/register")
@@ -53,6 +58,23 @@ class AgentApiController {
         }
         RelayDirectory.RelayAddress relay = relays.relayFor(deviceId);
         return ResponseEntity.ok(Map.of("relayHost", relay.host(), "relayPort", relay.port()));
+    }
+
+    /**
+     * {@code POST /site-access}: the device reports whether remote access is enabled on site (its key switch). The body
+     * is read as bytes: the signature covers them exactly.
+     */
+    @PostMapping(path = "/site-access", consumes = "application/json")
+    ResponseEntity<?> siteAccess(@RequestBody(required = false) byte[] body,
+            @RequestHeader(name = SiteAccessReports.SIGNATURE_HEADER, required = false) String signature) {
+        SiteAccessReports.Result result = siteAccess.accept(body == null ? new byte[0] : body, signature);
+        return ResponseEntity.ok(Map.of("enabled", result.enabled(), "changed", result.changed()));
+    }
+
+    @ExceptionHandler(SiteAccessReports.RefusedException.class)
+    ResponseEntity<Map<String, String>> siteAccessRefused(SiteAccessReports.RefusedException e) {
+        SiteAccessReports.logRefusal(e);
+        return error(e.status(), e.getMessage());
     }
 
     @ExceptionHandler(RegistrationException.class)

@@ -52,6 +52,18 @@ public class Device {
     @Column(name = "last_seen_at")
     private Instant lastSeenAt;
 
+    /** The site's key switch is off (as the agent last reported, signed): remote access disabled on site. */
+    @Column(name = "site_access_disabled", nullable = false)
+    private boolean siteAccessDisabled;
+
+    /** The agent's time of the latest accepted site-access report; older reports are refused. */
+    @Column(name = "site_access_reported_at")
+    private Instant siteAccessReportedAt;
+
+    /** When the portal saw remote access on site change last. */
+    @Column(name = "site_access_changed_at")
+    private Instant siteAccessChangedAt;
+
     protected Device() {
     }
 
@@ -82,6 +94,21 @@ public class Device {
         }
         this.hostname = hostname;
         this.servicesJson = servicesJson;
+    }
+
+    /**
+     * Records a site-access report of the agent, dated {@code reportedAt} by the agent.
+     *
+     * @return whether remote access on site changed
+     */
+    boolean siteAccess(boolean disabled, Instant reportedAt, Instant now) {
+        this.siteAccessReportedAt = reportedAt;
+        if (disabled == siteAccessDisabled) {
+            return false;
+        }
+        this.siteAccessDisabled = disabled;
+        this.siteAccessChangedAt = now;
+        return true;
     }
 
     public String getId() {
@@ -126,5 +153,18 @@ public class Device {
 
     public Instant getLastSeenAt() {
         return lastSeenAt;
+    }
+
+    /** Whether the site's key switch is off (remote access disabled on site), as the agent last reported. */
+    public boolean isSiteAccessDisabled() {
+        return siteAccessDisabled;
+    }
+
+    Instant getSiteAccessReportedAt() {
+        return siteAccessReportedAt;
+    }
+
+    public Instant getSiteAccessChangedAt() {
+        return siteAccessChangedAt;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gangway.portal.device;
 
 import dev.gangway.portal.account.PortalUser;
+import dev.gangway.portal.alarm.AlarmService;
 import dev.gangway.portal.hmiproxy.HmiSessions;
 import dev.gangway.portal.pki.DeviceCertificate;
 import dev.gangway.portal.pki.DeviceCertificateRepository;
@@ -42,8 +43,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.springframework.web.servlet.view.RedirectView;
 
 /**
- * The device pages: list with live status, add device and its activation page, device page with services and the
- * "Open" action for web services.
+ * The device pages: list with live status, add device and its activation page, device page with services, the
+ * "Open" action for web services and the device's last alarms.
  *
  * <p>Every device is looked up within the signed-in user's account and needs a right on it ({@link Access}, read
  * from the database at each request): a device of another account, or one the user holds no right on, answers 404
@@ -65,12 +66,14 @@ class DeviceController {
     private final Pools pools;
     private final PortalSettings portal;
     private final DeviceSettings settings;
+    private final AlarmService alarms;
     private final Clock clock;
 
     DeviceController(DeviceRegistry registry, DeviceTunnels tunnels, DeviceEvents events,
             DeviceCertificates certificates, DeviceCertificateRepository certificateRecords,
             ObjectProvider<HmiSessions> hmiSessions, AccessService access, Pools pools, PortalSettings portal,
-            DeviceSettings settings, Clock clock) {
+            DeviceSettings settings, AlarmService alarms, Clock clock) {
+        this.alarms = alarms;
         this.registry = registry;
         this.tunnels = tunnels;
         this.events = events;
@@ -85,7 +88,7 @@ class DeviceController {
     }
 
     /** One row of the device list. */
-    record DeviceRow(String id, String name, String serial, boolean online, java.time.Instant lastSeenAt) {
+    record DeviceRow(String id, String name, String serial, DeviceStatus status, java.time.Instant lastSeenAt) {
     }
 
     @GetMapping("/")
@@ -98,8 +101,7 @@ class DeviceController {
         Set<String> visible = access.visibleDeviceIds(user);
         List<DeviceRow> rows = registry.list(user.accountId()).stream()
                 .filter(d -> visible.contains(d.getId()))
-                .map(d -> new DeviceRow(d.getId(), d.getName(), d.getSerial(), tunnels.isOnline(d.getId()),
-                        d.getLastSeenAt()))
+                .map(d -> new DeviceRow(d.getId(), d.getName(), d.getSerial(), tunnels.status(d), d.getLastSeenAt()))
                 .toList();
         model.addAttribute("devices", rows);
         model.addAttribute("mayAddDevices", access.holdsAnywhere(user, Right.MANAGE_DEVICES));
@@ -110,10 +112,10 @@ class DeviceController {
     @ResponseBody
     SseEmitter events(@AuthenticationPrincipal PortalUser user) {
         Set<String> visible = access.visibleDeviceIds(user);
-        Map<String, Boolean> snapshot = new LinkedHashMap<>();
+        Map<String, DeviceStatus> snapshot = new LinkedHashMap<>();
         for (Device device : registry.list(user.accountId())) {
             if (visible.contains(device.getId())) {
-                snapshot.put(device.getId(), tunnels.isOnline(device.getId()));
+                snapshot.put(device.getId(), tunnels.status(device));
             }
         }
         return events.subscribe(user, snapshot);
@@ -230,8 +232,12 @@ class DeviceController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
                     "service " + serviceName + " is " + service.kind() + ", not a web page: it cannot be opened here");
         }
-        if (!tunnels.isOnline(device.getId())) {
-            redirect.addFlashAttribute("openError", device.getName() + " is offline: its HMI cannot be opened now.");
+        DeviceStatus status = tunnels.status(device);
+        if (!status.isOnline()) {
+            redirect.addFlashAttribute("openError", status == DeviceStatus.SITE_DISABLED
+                    ? device.getName() + ": remote access disabled on site. Its HMI cannot be opened until someone at"
+                            + " the machine turns the key switch on."
+                    : device.getName() + " is offline: its HMI cannot be opened now.");
             return "redirect:/devices/" + device.getId();
         }
         HmiSessions sessions = hmiSessions.getIfAvailable();
@@ -275,8 +281,10 @@ class DeviceController {
     private String devicePage(PortalUser user, Device device, Set<Right> rights, Model model) {
         List<DeviceCertificate> certs = certificateRecords.findByDeviceIdOrderByIssuedAtDesc(device.getId());
         boolean admin = access.isAdmin(user);
+        DeviceStatus status = tunnels.status(device);
         model.addAttribute("device", device);
-        model.addAttribute("online", tunnels.isOnline(device.getId()));
+        model.addAttribute("online", status.isOnline());
+        model.addAttribute("status", status);
         model.addAttribute("services", registry.services(device));
         model.addAttribute("certificate", certs.stream().filter(c -> c.isValidAt(clock.instant())).findFirst()
                 .orElse(null));
@@ -286,6 +294,8 @@ class DeviceController {
         model.addAttribute("mayOpen", rights.contains(Right.OPEN_WEB_HMI));
         model.addAttribute("mayManage", rights.contains(Right.MANAGE_DEVICES));
         model.addAttribute("pools", admin ? pools.holding(user.accountId(), device.getId()) : List.of());
+        model.addAttribute("alarms", alarms.latest(user.accountId(), device.getId()));
+        model.addAttribute("alarmsShown", AlarmService.SHOWN_ON_DEVICE_PAGE);
         if (!model.containsAttribute("newName")) {
             model.addAttribute("newName", device.getName());
         }

@@ -15,7 +15,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Server-sent events of device status, per account: event {@code device}, data {@code {"id":"…","online":true}}.
+ * Server-sent events of device status, per account: event {@code device}, data {@code {"id":"…","online":true}};
+ * a device whose site's key switch is off adds what to show instead of "offline":
+ * {@code {"id":"…","online":false,"status":"site-disabled","label":"remote access disabled on site"}}
+ * ({@link DeviceStatus}).
  * A browser only ever receives events of devices of its own account on which its user holds a right now: each
  * event is checked against {@link Access} when it is sent, so a right removed stops the events at once. A comment
  * every 25 s finds dead connections.
@@ -46,7 +49,7 @@ class DeviceEvents {
     }
 
     /** A new stream for a user, starting with the given current status of the devices they may see. */
-    SseEmitter subscribe(PortalUser user, Map<String, Boolean> snapshot) {
+    SseEmitter subscribe(PortalUser user, Map<String, DeviceStatus> snapshot) {
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
         synchronized (limits) {
             Set<SseEmitter> streams = byAccount.computeIfAbsent(user.accountId(),
@@ -70,7 +73,7 @@ class DeviceEvents {
         emitter.onError(e -> remove.run());
         try {
             emitter.send(SseEmitter.event().comment("device status"));
-            for (Map.Entry<String, Boolean> e : snapshot.entrySet()) {
+            for (Map.Entry<String, DeviceStatus> e : snapshot.entrySet()) {
                 emitter.send(event(e.getKey(), e.getValue()));
             }
         } catch (IOException | IllegalStateException e) {
@@ -106,8 +109,8 @@ class DeviceEvents {
         return user.accountId() + "/" + user.userId();
     }
 
-    /** Tells every open stream of the account whose user may see the device that it went on- or offline. */
-    void publish(String accountId, String deviceId, boolean online) {
+    /** Tells every open stream of the account whose user may see the device its new status. */
+    void publish(String accountId, String deviceId, DeviceStatus status) {
         Set<SseEmitter> streams = byAccount.get(accountId);
         if (streams == null) {
             return;
@@ -120,7 +123,7 @@ class DeviceEvents {
                 continue;
             }
             try {
-                emitter.send(event(deviceId, online));
+                emitter.send(event(deviceId, status));
             } catch (IOException | IllegalStateException e) {
                 remove(emitter);
                 emitter.completeWithError(e);
@@ -142,10 +145,14 @@ class DeviceEvents {
         }
     }
 
-    private SseEmitter.SseEventBuilder event(String deviceId, boolean online) {
+    private SseEmitter.SseEventBuilder event(String deviceId, DeviceStatus status) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", deviceId);
-        data.put("online", online);
+        data.put("online", status.isOnline());
+        if (status == DeviceStatus.SITE_DISABLED) {
+            data.put("status", status.wire());
+            data.put("label", status.label());
+        }
         return SseEmitter.event().name("device").data(json.writeValueAsString(data), MediaType.TEXT_PLAIN);
     }
 

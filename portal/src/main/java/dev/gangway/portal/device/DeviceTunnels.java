@@ -14,7 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Live tunnel status of devices, fed by the relay ({@link TunnelEvents}). Kept in memory (a tunnel lives in this JVM's relay); the
  * services of the agent info and the last-seen time are also written to the device row, so the device page lists
- * them when the device is offline. Status changes go out as server-sent events to the device's account.
+ * them when the device is offline. Status changes go out as server-sent events to the device's account. A device
+ * without a tunnel whose agent reported its site's key switch off ({@link SiteAccessReports}) shows "remote access
+ * disabled on site" instead of "offline" ({@link #status}).
  *
  * <p>Calls must come in order from one thread (the relay feature's event thread); a tunnel replaced by another with
  * the same certificate may report "up" before the old one's "down", hence the count per certificate.
@@ -58,7 +60,7 @@ public class DeviceTunnels implements TunnelEvents {
         tunnels.computeIfAbsent(deviceId, k -> new ConcurrentHashMap<>()).merge(certificateSerial, 1, Integer::sum);
         log.info("Device {} online ({} services)", deviceId, info.services().size());
         if (!wasOnline) {
-            events.publish(accountId, deviceId, true);
+            events.publish(accountId, deviceId, DeviceStatus.ONLINE);
         }
     }
 
@@ -71,14 +73,14 @@ public class DeviceTunnels implements TunnelEvents {
                 tunnels.remove(deviceId, live);
             }
         }
-        String accountId = transactions.execute(status -> devices.findById(deviceId).map(device -> {
+        Device seen = transactions.execute(status -> devices.findById(deviceId).map(device -> {
             device.seen(clock.instant());
-            return device.getAccountId();
+            return device;
         }).orElse(null));
         if (!isOnline(deviceId)) {
             log.info("Device {} offline: {}", deviceId, reason);
-            if (accountId != null) {
-                events.publish(accountId, deviceId, false);
+            if (seen != null) {
+                events.publish(seen.getAccountId(), deviceId, status(seen));
             }
         }
     }
@@ -92,6 +94,19 @@ public class DeviceTunnels implements TunnelEvents {
     public boolean isOnline(String deviceId) {
         Map<String, Integer> live = tunnels.get(deviceId);
         return live != null && !live.isEmpty();
+    }
+
+    /** What to show about the device: online, remote access disabled on site (its key switch is off), or offline. */
+    public DeviceStatus status(Device device) {
+        return DeviceStatus.of(isOnline(device.getId()), device.isSiteAccessDisabled());
+    }
+
+    /** The device's agent reported a change of its key switch (committed): tells the device's watchers. */
+    void siteAccessChanged(Device device) {
+        DeviceStatus now = status(device);
+        log.info("Device {}: remote access {} on site; shown {}", device.getId(),
+                device.isSiteAccessDisabled() ? "disabled" : "enabled", now.wire());
+        events.publish(device.getAccountId(), device.getId(), now);
     }
 
     private String storable(List<AgentService> services) {

@@ -54,7 +54,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Issuance is narrow on purpose: a device certificate's subject is {@code CN=<device id>, SERIALNUMBER=<serial>}
  * from our own records, it is for TLS client authentication only, is not a CA and has no subject alternative names,
- * whatever the request asked for.
+ * whatever the request asked for. A client certificate (the Gangway client's, short-lived) is the same with the
+ * subject {@code CN=<user id>, O=<account id>}.
  */
 @Component
 public class CertificateAuthority {
@@ -118,6 +119,29 @@ public class CertificateAuthority {
                 .build();
         Instant now = clock.instant();
         return sign(subject, request.publicKey(), now.minus(BACKDATE), now.plus(validity), false,
+                new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of());
+    }
+
+    /**
+     * Issues a client certificate for a user of the Gangway client (the client API checked the session): subject
+     * {@code CN=<user id>, O=<account id>}, TLS client authentication only, not a CA, no subject alternative names,
+     * valid from a few minutes ago (clock skew) until {@code notAfter}, whatever the request asked for.
+     *
+     * @param notAfter the end of validity; the caller keeps it within the user's client session
+     * @throws IllegalArgumentException when {@code notAfter} is not in the future
+     */
+    public X509Certificate issueClientCertificate(CertificateRequest request, String userId, String accountId,
+            Instant notAfter) {
+        Instant now = clock.instant();
+        if (!notAfter.isAfter(now)) {
+            throw new IllegalArgumentException("a client certificate must end in the future, not at " + notAfter);
+        }
+        // O first, so Java and RFC 4514 render it as "CN=<user id>, O=<account id>"
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, accountId)
+                .addRDN(BCStyle.CN, userId)
+                .build();
+        return sign(subject, request.publicKey(), now.minus(BACKDATE), notAfter, false,
                 new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of());
     }
 

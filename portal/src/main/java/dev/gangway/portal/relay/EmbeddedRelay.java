@@ -4,6 +4,9 @@ import dev.gangway.portal.pki.CertificateAuthority;
 import dev.gangway.portal.pki.DeviceCertificates;
 import dev.gangway.portal.pki.TicketKeys;
 import dev.gangway.tunnel.RelayServer;
+import dev.gangway.tunnel.StreamTicket;
+import dev.gangway.tunnel.TunnelError;
+import dev.gangway.tunnel.TunnelException;
 import dev.gangway.tunnel.TunnelTls;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
@@ -11,27 +14,53 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the relay inside the portal's JVM on {@code gangway.relay.port}: a server certificate from the portal's CA
  * (issued at every start, with the public host in its names), device certificates checked against the registry,
- * tunnel events to the registry, tickets checked with the portal's ticket key. A relay that cannot start fails the
- * portal's start.
+ * tunnel events to the registry, tickets checked with the portal's ticket key. Stream clients (the Gangway client)
+ * must present bound tickets, and each of their streams is checked once more by {@link ClientStreams} (session,
+ * certificate, user, right) before it opens, and {@link OpenStreams} ends the ones whose right went away. A relay
+ * that cannot start fails the portal's start.
  */
 @Component
-class EmbeddedRelay implements SmartLifecycle, RelayDirectory {
+class EmbeddedRelay implements SmartLifecycle, RelayDirectory, OpenStreams {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRelay.class);
+
+    /** Without the client feature no stream client is admitted. */
+    private static final ClientStreams NO_CLIENT_STREAMS = new ClientStreams() {
+        @Override
+        public void authorize(StreamTicket ticket, X509Certificate certificate) throws TunnelException {
+            throw TunnelException.of(TunnelError.NO_RIGHT, "this portal takes no client streams");
+        }
+
+        @Override
+        public void streamFailed(StreamTicket ticket, TunnelException error) {
+        }
+
+        @Override
+        public void streamClosed(StreamTicket ticket, long bytesToDevice, long bytesFromDevice) {
+        }
+
+        @Override
+        public void relayStopped() {
+        }
+    };
 
     private final RelaySettings settings;
     private final CertificateAuthority authority;
     private final DeviceCertificates certificates;
     private final TicketKeys ticketKeys;
     private final TunnelEvents tunnels;
+    private final ClientStreams clientStreams;
+    private final DeviceAlarms alarms;
     private final Clock clock;
 
     private volatile RelayServer server;
@@ -39,19 +68,21 @@ class EmbeddedRelay implements SmartLifecycle, RelayDirectory {
     private volatile boolean running;
 
     EmbeddedRelay(RelaySettings settings, CertificateAuthority authority, DeviceCertificates certificates,
-            TicketKeys ticketKeys, TunnelEvents tunnels, Clock clock) {
+            TicketKeys ticketKeys, TunnelEvents tunnels, ObjectProvider<ClientStreams> clientStreams, ObjectProvider<DeviceAlarms> alarms, Clock clock) {
         this.settings = settings;
         this.authority = authority;
         this.certificates = certificates;
         this.ticketKeys = ticketKeys;
         this.tunnels = tunnels;
+        this.clientStreams = clientStreams.getIfAvailable(() -> NO_CLIENT_STREAMS);
+        this.alarms = alarms.getIfAvailable();
         this.clock = clock;
     }
 
     @Override
     public void start() {
         CertificateAuthority.IssuedKey relayKey = authority.issueRelayCertificate(List.of(settings.publicHost()));
-        RegistryTunnelListener events = new RegistryTunnelListener(tunnels);
+        RegistryTunnelListener events = new RegistryTunnelListener(tunnels, clientStreams, alarms);
         try {
             SslContext tls = TunnelTls.forRelay(relayKey.key(), new X509Certificate[] {relayKey.certificate()},
                     List.of(authority.certificate()));
@@ -60,6 +91,8 @@ class EmbeddedRelay implements SmartLifecycle, RelayDirectory {
                     .sslContext(tls)
                     .deviceAuthorizer(new CertificateDeviceAuthorizer(certificates, clock))
                     .ticketKey(ticketKeys.publicKey())
+                    .requireBoundTickets(true)
+                    .streamAuthorizer(clientStreams)
                     .listener(events)
                     .keepalive(settings.keepaliveInterval(), settings.keepaliveTimeout())
                     .maxStreamsPerTunnel(settings.maxStreamsPerTunnel())
@@ -110,6 +143,12 @@ class EmbeddedRelay implements SmartLifecycle, RelayDirectory {
     @Override
     public RelayAddress relayFor(String deviceId) {
         return new RelayAddress(settings.publicHost(), publicPort());
+    }
+
+    @Override
+    public int closeStreams(Predicate<StreamTicket> which, TunnelError reason) {
+        RelayServer s = server;
+        return s == null ? 0 : s.closeStreams(which, reason);
     }
 
     /** The running relay, if started. */

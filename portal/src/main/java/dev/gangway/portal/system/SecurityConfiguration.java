@@ -4,6 +4,8 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,11 +15,14 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationDetailsSource;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -35,7 +40,8 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
- * The portal's one security filter chain.
+ * The portal's security filter chains: the pages' (below), and the client API's ({@link #clientApiFilterChain}:
+ * stateless, bearer tokens, JSON refusals).
  *
  * <ul>
  *   <li>Sign-in form at {@code /login} with account, user name and password; new session id at sign-in. The
@@ -62,11 +68,63 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /** Prefix of the client API, which has a chain of its own. */
+    static final String CLIENT_API = "/api/client/";
+
     /** Authority of a half-done sign-in (password right, a step left); see the account package's PendingSignIn. */
     static final String PENDING_SIGN_IN = "SIGNIN_PENDING";
 
     /** One year, as HSTS preload lists expect. */
     private static final long HSTS_MAX_AGE_SECONDS = 31_536_000L;
+
+    /**
+     * The client API's own chain ({@code /api/client/**}), ahead of the pages' one: stateless (no servlet session,
+     * no cookie), so no CSRF token either; a bearer token of a client session signs each request in
+     * ({@code clientTokenFilter}, client package, which also refuses any request a browser makes); everything but
+     * the sign-in needs it. Refusals are JSON, {@code {"error":"<code>","message":"…"}}.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain clientApiFilterChain(HttpSecurity http,
+            @Qualifier("clientTokenFilter") Filter clientTokenFilter) throws Exception {
+        http
+                .securityMatcher(CLIENT_API + "**")
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(HttpMethod.POST, CLIENT_API + "v1/sessions").permitAll()
+                        .anyRequest().hasRole("CLIENT"))
+                .addFilterBefore(clientTokenFilter, AnonymousAuthenticationFilter.class)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) -> json(response,
+                                HttpServletResponse.SC_UNAUTHORIZED, "session-ended",
+                                "Sign in first (gangway login), then send the session's token as "
+                                        + "'Authorization: Bearer <token>'."))
+                        .accessDeniedHandler((request, response, e) -> json(response,
+                                HttpServletResponse.SC_FORBIDDEN, "forbidden",
+                                "This request needs the token of a client session.")))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; "
+                                + "frame-ancestors 'none'"))
+                        .frameOptions(frame -> frame.deny()));
+        return http.build();
+    }
+
+    /** A constant JSON error body (no escaping needed: the texts are ours). */
+    private static void json(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        if (status == HttpServletResponse.SC_UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter().write("{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
+    }
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationProvider accountAuthentication,

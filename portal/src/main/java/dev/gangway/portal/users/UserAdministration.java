@@ -7,6 +7,8 @@ import dev.gangway.portal.account.AppUserRepository;
 import dev.gangway.portal.account.PasswordHistory;
 import dev.gangway.portal.account.PasswordHistoryRepository;
 import dev.gangway.portal.account.Passwords;
+import dev.gangway.portal.account.PhoneNumberChange;
+import dev.gangway.portal.account.PhoneNumbers;
 import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.account.TwoFactor;
 import dev.gangway.portal.account.UserAccessEnded;
@@ -58,11 +60,14 @@ class UserAdministration {
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
+    private final PhoneNumberChange phoneNumbers;
     private final Clock clock;
 
     UserAdministration(AppUserRepository users, AccountRepository accounts, PasswordHistoryRepository history,
             PasswordLinks links, TwoFactor twoFactor, UserGroups groups, Access access, AuditLog audit,
-            ApplicationEventPublisher events, EntityManager entityManager, Clock clock) {
+            ApplicationEventPublisher events, EntityManager entityManager, PhoneNumberChange phoneNumbers,
+            Clock clock) {
+        this.phoneNumbers = phoneNumbers;
         this.users = users;
         this.accounts = accounts;
         this.history = history;
@@ -92,7 +97,8 @@ class UserAdministration {
     }
 
     /** The form of a new user, as typed. */
-    record NewUser(String username, String email, String expiresAt, boolean accountAdmin, boolean requireTwoFactor) {
+    record NewUser(String username, String email, String phoneNumber, String expiresAt, boolean accountAdmin,
+            boolean requireTwoFactor) {
     }
 
     /** A user just created, with the invitation link (shown once, mailed). */
@@ -149,6 +155,12 @@ class UserAdministration {
         if (emailError != null) {
             errors.put("email", emailError);
         }
+        String phoneNumber = null;
+        try {
+            phoneNumber = PhoneNumbers.normalise(input.phoneNumber()).orElse(null);
+        } catch (IllegalArgumentException e) {
+            errors.put("phoneNumber", e.getMessage());
+        }
         Instant expiresAt = null;
         try {
             expiresAt = UserInput.expiry(UserInput.clean(input.expiresAt()));
@@ -163,6 +175,7 @@ class UserAdministration {
         }
         AppUser user = new AppUser(actor.accountId(), username, Passwords.NO_PASSWORD, now);
         user.setEmail(email);
+        user.setPhoneNumber(phoneNumber);
         user.setExpiresAt(expiresAt);
         user.setAccountAdmin(input.accountAdmin());
         user.setRequireTwoFactor(input.requireTwoFactor());
@@ -177,7 +190,8 @@ class UserAdministration {
         }
         NewLink link = links.issue(user, PasswordToken.INVITE);
         audit.record("user.create", "ok", actor.getName(), actor.accountId(), null, "user " + username + ", e-mail "
-                + email + ", admin " + input.accountAdmin() + ", two-factor required " + input.requireTwoFactor()
+                + email + (phoneNumber == null ? "" : ", phone number " + phoneNumber) + ", admin "
+                + input.accountAdmin() + ", two-factor required " + input.requireTwoFactor()
                 + ", access ends " + (expiresAt == null ? "never" : UserInput.expiryDate(expiresAt)));
         audit.record("user.invite", "ok", actor.getName(), actor.accountId(), null, "user " + username
                 + ", link valid until " + link.expiresAt());
@@ -277,6 +291,20 @@ class UserAdministration {
         audit.record("user.two-factor.reset", "ok", actor.getName(), actor.accountId(), null, "user "
                 + target.getUsername());
         ended(target, "two-factor reset by " + actor.getName());
+    }
+
+    /** Sets or clears (empty) the user's phone number for alarm SMS; audited as {@code user.phone}. */
+    @Transactional
+    void phoneNumber(PortalUser actor, String userId, String typed) {
+        Manager manager = manager(actor);
+        AppUser target = manageable(manager, userId, "Change your own phone number on My account.");
+        String phoneNumber;
+        try {
+            phoneNumber = PhoneNumbers.normalise(typed).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(Map.of("phoneNumber", e.getMessage()));
+        }
+        phoneNumbers.set(target, phoneNumber, actor.getName());
     }
 
     /** Lifts a lockout after failed sign-ins. */

@@ -14,14 +14,16 @@ import java.util.List;
  * @param twoFactor whether an authenticator app is enrolled
  * @param twoFactorRequired whether the user or the whole account must sign in with a second factor
  * @param expiresOn the day access ends (00:00 UTC), or empty
+ * @param phoneNumber for alarm SMS, international form, or empty
  */
-record UserRow(String id, String username, String email, boolean admin, String state, boolean enabled,
-        boolean locked, boolean twoFactor, boolean requireTwoFactor, boolean twoFactorRequired, String expiresOn,
-        List<String> groups) {
+record UserRow(String id, String username, String email, String phoneNumber, boolean admin, String state,
+        boolean enabled, boolean locked, boolean twoFactor, boolean requireTwoFactor, boolean twoFactorRequired,
+        String expiresOn, List<String> groups) {
 
     static UserRow of(AppUser user, Account account, List<String> groups, Instant now) {
         return new UserRow(user.getId(), user.getUsername(), user.getEmail() == null ? "" : user.getEmail(),
-                user.isAccountAdmin(), state(user, now), user.isEnabled(), user.isLockedAt(now), user.hasTotp(),
+                user.getPhoneNumber() == null ? "" : user.getPhoneNumber(), user.isAccountAdmin(), state(user, now),
+                user.isEnabled(), user.isLockedAt(now), user.hasTotp(),
                 user.isRequireTwoFactor(), user.isRequireTwoFactor() || account.isRequireTwoFactor(),
                 UserInput.expiryDate(user.getExpiresAt()), List.copyOf(groups));
     }

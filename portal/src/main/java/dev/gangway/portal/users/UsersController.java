@@ -53,19 +53,21 @@ class UsersController {
     @GetMapping("/admin/users/new")
     String newUser(@AuthenticationPrincipal PortalUser user, Model model) {
         Manager manager = administration.manager(user);
-        return form(model, manager, new NewUser("", "", "", false, false), Map.of());
+        return form(model, manager, new NewUser("", "", "", "", false, false), Map.of());
     }
 
     @PostMapping("/admin/users")
     String create(@AuthenticationPrincipal PortalUser user,
             @RequestParam(name = "username", required = false) String username,
             @RequestParam(name = "email", required = false) String email,
+            @RequestParam(name = "phoneNumber", required = false) String phoneNumber,
             @RequestParam(name = "expiresAt", required = false) String expiresAt,
             @RequestParam(name = "accountAdmin", required = false) String accountAdmin,
             @RequestParam(name = "requireTwoFactor", required = false) String requireTwoFactor,
             Model model, RedirectAttributes redirect, HttpServletRequest request) {
         Manager manager = administration.manager(user);
-        NewUser input = new NewUser(username, email, expiresAt, checked(accountAdmin), checked(requireTwoFactor));
+        NewUser input = new NewUser(username, email, phoneNumber, expiresAt, checked(accountAdmin),
+                checked(requireTwoFactor));
         Created created;
         try {
             created = administration.create(user, input);
@@ -118,6 +120,20 @@ class UsersController {
             return act(redirect, "Expiry date saved.", () -> administration.expiry(user, userId, expiresAt));
         } catch (InvalidInput e) {
             return page(user, userId, model, expiresAt, e.errors().get("expiresAt"));
+        }
+    }
+
+    @PostMapping("/admin/users/{userId}/phone")
+    String phone(@AuthenticationPrincipal PortalUser user, @PathVariable("userId") String userId,
+            @RequestParam(name = "phoneNumber", required = false) String phoneNumber, Model model,
+            RedirectAttributes redirect) {
+        try {
+            return act(redirect, "Phone number saved.", () -> administration.phoneNumber(user, userId,
+                    phoneNumber));
+        } catch (InvalidInput e) {
+            model.addAttribute("phoneValue", phoneNumber == null || phoneNumber.length() > 40 ? "" : phoneNumber);
+            model.addAttribute("phoneError", e.errors().get("phoneNumber"));
+            return page(user, userId, model, null, null);
         }
     }
 
@@ -201,6 +217,9 @@ class UsersController {
         model.addAttribute("mayAct", !self && (manager.admin() || !target.admin()));
         model.addAttribute("expiryValue", typedExpiry != null ? typedExpiry : target.expiresOn());
         model.addAttribute("expiryError", expiryError);
+        if (!model.containsAttribute("phoneValue")) {
+            model.addAttribute("phoneValue", target.phoneNumber());
+        }
         return "users/show";
     }
 

@@ -84,6 +84,21 @@ final class AgentJar {
         }
     }
 
+    /**
+     * The {@code alarms:} block (and short reconnect delays) to append to a configuration from
+     * {@link #writeConfig}: the queue in {@code queueDir}, the SMTP listener on {@code smtpHost:smtpPort}.
+     */
+    static String alarmsConfig(Path queueDir, String smtpHost, int smtpPort) {
+        return """
+                backoff-max-seconds: 2
+                alarms:
+                  queue:
+                    dir: %s
+                  smtp:
+                    listen: %s:%d
+                """.formatted(queueDir, smtpHost, smtpPort);
+    }
+
     private List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(args));
