@@ -68,12 +68,20 @@ public final class Main implements Callable<Integer> {
     private String proxy;
 
     @Option(names = "--proxy-user", paramLabel = "USER", scope = ScopeType.INHERIT,
-            description = "user name for the proxy's Basic authentication")
+            description = "user name for the proxy's Basic or NTLM authentication")
     private String proxyUser;
 
     @Option(names = "--proxy-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "file holding the proxy password (first line)")
     private Path proxyPasswordFile;
+
+    @Option(names = "--proxy-auth", paramLabel = "SCHEME", scope = ScopeType.INHERIT,
+            description = "how to sign in to the proxy: basic (the default with --proxy-user) or ntlm")
+    private String proxyAuth;
+
+    @Option(names = "--proxy-domain", paramLabel = "DOMAIN", scope = ScopeType.INHERIT,
+            description = "Windows domain of the proxy user (with --proxy-auth ntlm)")
+    private String proxyDomain;
 
     @Option(names = "--portal-ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "PEM CA certificate to trust for an https portal, besides the system's")
@@ -174,17 +182,38 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The HTTP proxy of {@code --proxy}, {@code --proxy-user} and {@code --proxy-password-file}.
+     * The HTTP proxy of {@code --proxy}, {@code --proxy-user}, {@code --proxy-password-file}, {@code --proxy-auth}
+     * and {@code --proxy-domain}.
      *
      * @throws ClientException (exit code 2) when they do not fit together
      */
     public Optional<ProxySettings> proxy() {
         if (proxy == null) {
-            if (proxyUser != null || proxyPasswordFile != null) {
-                throw ClientException.usage((proxyUser != null ? "--proxy-user" : "--proxy-password-file")
+            if (proxyUser != null || proxyPasswordFile != null || proxyAuth != null || proxyDomain != null) {
+                throw ClientException.usage((proxyUser != null ? "--proxy-user" : proxyPasswordFile != null
+                        ? "--proxy-password-file" : proxyAuth != null ? "--proxy-auth" : "--proxy-domain")
                         + " is given without --proxy; give the proxy as --proxy HOST:PORT");
             }
             return Optional.empty();
+        }
+        ProxySettings.Scheme scheme = ProxySettings.Scheme.BASIC;
+        if (proxyAuth != null) {
+            scheme = ProxySettings.Scheme.parse(proxyAuth);
+            if (scheme == null) {
+                throw ClientException.usage("--proxy-auth '" + proxyAuth + "' is not a proxy authentication scheme;"
+                        + " give basic or ntlm");
+            }
+            if (proxyUser == null) {
+                throw ClientException.usage("--proxy-auth is given without --proxy-user; give the proxy user name"
+                        + " with --proxy-user USER");
+            }
+        }
+        if (proxyDomain != null && scheme != ProxySettings.Scheme.NTLM) {
+            throw ClientException.usage("--proxy-domain is only for NTLM; add --proxy-auth ntlm");
+        }
+        if (scheme == ProxySettings.Scheme.NTLM && proxyUser.indexOf('\\') >= 0) {
+            throw ClientException.usage("--proxy-user '" + proxyUser + "' contains a backslash; give the domain with"
+                    + " --proxy-domain and only the user name with --proxy-user");
         }
         if (proxyUser == null && proxyPasswordFile != null) {
             throw ClientException.usage("--proxy-password-file is given without --proxy-user; give the proxy user"
@@ -196,7 +225,8 @@ public final class Main implements Callable<Integer> {
         }
         String password = proxyUser == null ? null : readSecretFile(proxyPasswordFile, "--proxy-password-file",
                 env::warn);
-        return Optional.of(new ProxySettings(ProxyAddress.parse(proxy), proxyUser, password));
+        return Optional.of(new ProxySettings(ProxyAddress.parse(proxy), proxyUser == null ? null : scheme,
+                proxyDomain, null, proxyUser, password));
     }
 
     /** A client of the portal at {@code base}, trusting {@code ca} (may be null) besides the system's CAs. */

@@ -131,6 +131,28 @@ class CommandLineTest {
     }
 
     @Test
+    void ntlmProxyOptionsMustFitTogether() throws Exception {
+        java.nio.file.Path pw = java.nio.file.Files.writeString(home.resolve("proxy-pw"), "s3cret\n");
+        String[] login = {"login", "--portal", "https://127.0.0.1:1", "--account", "a", "--user", "u"};
+        assertUsage(t.run(concat(login, "--proxy", "proxy.example:3128", "--proxy-auth", "digest", "--proxy-user",
+                "bob", "--proxy-password-file", pw.toString())),
+                "--proxy-auth 'digest' is not a proxy authentication scheme; give basic or ntlm");
+        t = new TestEnv(home);
+        assertUsage(t.run(concat(login, "--proxy", "proxy.example:3128", "--proxy-auth", "ntlm")),
+                "--proxy-auth is given without --proxy-user");
+        t = new TestEnv(home);
+        assertUsage(t.run(concat(login, "--proxy", "proxy.example:3128", "--proxy-domain", "FACTORY", "--proxy-user",
+                "bob", "--proxy-password-file", pw.toString())), "--proxy-domain is only for NTLM; add --proxy-auth ntlm");
+        t = new TestEnv(home);
+        assertUsage(t.run(concat(login, "--proxy-auth", "ntlm")), "--proxy-auth is given without --proxy");
+        t = new TestEnv(home);
+        assertUsage(t.run("login", "--portal", "http://127.0.0.1:1", "--account", "a", "--user", "u", "--proxy",
+                "127.0.0.1:9", "--proxy-auth", "ntlm", "--proxy-domain", "FACTORY", "--proxy-user", "bob",
+                "--proxy-password-file", pw.toString()), "with an NTLM proxy the portal address must be https");
+        assertThat(t.err()).doesNotContain("s3cret");
+    }
+
+    @Test
     void missingPasswordWithoutConsoleIsAUsageError() {
         assertUsage(t.run("login", "--portal", "http://127.0.0.1:1", "--account", "a", "--user", "u"),
                 "no password: give --password-file FILE, set GANGWAY_PASSWORD, or run in a terminal");

@@ -23,6 +23,9 @@ public final class ConnectProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String expectedAuthorization;
+    private final NtlmServer ntlm;
+    /** NTLM AUTHENTICATE messages checked: true when the NTLMv2 proof matched the known password. */
+    public final List<Boolean> ntlmVerdicts = new CopyOnWriteArrayList<>();
     /** Request lines as received, e.g. {@code CONNECT localhost:8443 HTTP/1.1}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** Every Proxy-Authorization value received. */
@@ -34,6 +37,15 @@ public final class ConnectProxy implements AutoCloseable {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         expectedAuthorization = username == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        ntlm = null;
+        start(this::accept);
+    }
+
+    /** A proxy that wants NTLM (NTLMv2, checked against this password) on CONNECT. */
+    public ConnectProxy(String domain, String username, String password) throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        expectedAuthorization = null;
+        ntlm = new NtlmServer(domain, username, password);
         start(this::accept);
     }
 
@@ -63,7 +75,36 @@ public final class ConnectProxy implements AutoCloseable {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
             String[] lines = readHead(in).split("\r\n");
-            requests.add(lines[0]);
+            while (ntlm != null) {
+                // NTLM authenticates the connection: several CONNECTs on it until the last one gets through.
+                requests.add(lines[0]);
+                String authorization = null;
+                for (int i = 1; i < lines.length; i++) {
+                    if (lines[i].toLowerCase(Locale.ROOT).startsWith("proxy-authorization:")) {
+                        authorization = lines[i].substring(lines[i].indexOf(':') + 1).trim();
+                        authorizations.add(authorization);
+                    }
+                }
+                NtlmServer.Verdict verdict = ntlm.step(authorization);
+                if (verdict.verified() != null) {
+                    ntlmVerdicts.add(verdict.verified());
+                }
+                if (verdict.challenge() == null) {
+                    break;
+                }
+                String body = "NTLM authentication required";
+                out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + verdict.challenge()
+                        + "\r\n" + (verdict.close() ? "Connection: close\r\n" : "") + "Content-Length: "
+                        + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (verdict.close()) {
+                    return;
+                }
+                lines = readHead(in).split("\r\n");
+            }
+            if (ntlm == null) {
+                requests.add(lines[0]);
+            }
             String authorization = null;
             long contentLength = 0;
             StringBuilder forwarded = new StringBuilder();

@@ -13,8 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link #isActive()} turns false and its streams end; a caller that wants to go on connects again.
  *
  * <h2>HTTP proxy</h2> With a {@link ProxySettings} the connection starts with an HTTP {@code CONNECT} to the relay
- * (Basic authentication when a user name is set), as the agent's does; TLS starts once the proxy answered 200. The
+ * (Basic or NTLM authentication, see {@link ProxySettings}), as the agent's does; TLS starts once the proxy answered 200. The
  * relay's name goes to the proxy unresolved; the proxy's own name is resolved by {@link #connect} in the calling
  * thread. A refusal (407, 403, proxy unreachable or unknown) fails {@link #connect} with
  * {@link TunnelError#PROXY_REFUSED} and a message a user can act on.
@@ -182,10 +182,8 @@ public final class StreamClient implements AutoCloseable {
             this.relay = relay.getHostString() + ":" + relay.getPort();
         }
 
-        HttpProxyHandler handler(CompletableFuture<StreamClient> result) {
-            HttpProxyHandler h = proxy.username() == null
-                    ? new HttpProxyHandler(address)
-                    : new HttpProxyHandler(address, proxy.username(), proxy.password());
+        ProxyHandler handler(CompletableFuture<StreamClient> result) {
+            ProxyHandler h = proxy.newHandler(address);
             h.setConnectTimeoutMillis(CONNECT_TIMEOUT.toMillis());
             h.connectFuture().addListener(f -> {
                 if (!f.isSuccess()) {

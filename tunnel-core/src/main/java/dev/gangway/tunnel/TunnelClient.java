@@ -14,8 +14,8 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * and may block (an HTTP call to the access server).
  *
  * <h2>HTTP proxy</h2> With {@link Builder#proxy(ProxySettings)} every connection starts with an HTTP
- * {@code CONNECT} to the relay (Basic authentication when a user name is set); TLS starts once the proxy
+ * {@code CONNECT} to the relay (Basic or NTLM authentication, see {@link ProxySettings}); TLS starts once the proxy
  * answered 200. The relay's name is sent to the proxy unresolved, so the agent needs no DNS of its own. A refusal
  * (407, 403, proxy unreachable) is logged, kept as {@link TunnelError#PROXY_REFUSED} in {@link #lastError()}
  * with its message in {@link #lastFailure()}, and retried with backoff like any failed connection.
@@ -385,7 +385,7 @@ public final class TunnelClient implements AutoCloseable {
         private final InetSocketAddress address;
         private final String relay;
         private final AtomicBoolean reported = new AtomicBoolean();
-        private volatile HttpProxyHandler handler;
+        private volatile ProxyHandler handler;
 
         ProxyOutcome(ProxySettings proxy, InetSocketAddress resolved, String relay) {
             this.proxy = proxy;
@@ -393,10 +393,8 @@ public final class TunnelClient implements AutoCloseable {
             this.relay = relay;
         }
 
-        HttpProxyHandler handler(Alpn alpn) {
-            HttpProxyHandler h = proxy.username() == null
-                    ? new HttpProxyHandler(address)
-                    : new HttpProxyHandler(address, proxy.username(), proxy.password());
+        ProxyHandler handler(Alpn alpn) {
+            ProxyHandler h = proxy.newHandler(address);
             h.setConnectTimeoutMillis(config.connectTimeout.toMillis());
             h.connectFuture().addListener(f -> {
                 if (!f.isSuccess()) {
@@ -410,7 +408,7 @@ public final class TunnelClient implements AutoCloseable {
 
         /** The connection closed: if the proxy step failed, make sure that is what {@link #lastError()} says. */
         void reportFailure() {
-            HttpProxyHandler h = handler;
+            ProxyHandler h = handler;
             if (h != null && h.connectFuture().isDone() && !h.connectFuture().isSuccess()) {
                 report(h.connectFuture().cause());
             }

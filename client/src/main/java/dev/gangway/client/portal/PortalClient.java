@@ -5,6 +5,7 @@ import dev.gangway.client.ExitCode;
 import dev.gangway.client.Output;
 import dev.gangway.client.Text;
 import dev.gangway.tunnel.LanTarget;
+import dev.gangway.tunnel.ProxyBridge;
 import dev.gangway.tunnel.ProxySettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -60,7 +61,9 @@ import tools.jackson.databind.JsonNode;
  * <h2>HTTP proxy</h2> With a {@link ProxySettings} every call goes through that proxy ({@code CONNECT} for an
  * https portal, a proxied request for an http one), answering only the proxy's Basic challenge. The JDK refuses
  * Basic for {@code CONNECT} unless {@code jdk.http.auth.tunneling.disabledSchemes} is set before its HTTP client
- * is first used; this class clears it (unless the user set it) when it is loaded.
+ * is first used; this class clears it (unless the user set it) when it is loaded. The JDK cannot do NTLM: with an
+ * NTLM proxy the calls go through a {@link ProxyBridge} on loopback that opens each {@code CONNECT} with NTLM, so the
+ * portal must be https (a plain-http portal is refused with a usage error).
  *
  * <h2>Errors</h2> Only the contract's error codes ({@link #KNOWN_ERRORS}) count as the portal's refusals; any
  * other answer is reported by its HTTP status (5xx and 404: exit code 7, others 1).
@@ -97,6 +100,8 @@ public final class PortalClient {
 
     private final URI base;
     private final Optional<ProxySettings> proxy;
+    /** The loopback bridge to an NTLM proxy, or null. */
+    private final ProxyBridge bridge;
     private final HttpClient http;
     private final Executor executor;
     private final InFlightLimit ticketRequests;
@@ -125,12 +130,24 @@ public final class PortalClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls);
-        proxy.ifPresent(p -> {
-            builder.proxy(ProxySelector.of(p.address()));
-            if (p.username() != null) {
-                builder.authenticator(new ProxyAuthenticator(p));
+        ProxyBridge ntlmBridge = null;
+        if (proxy.isPresent() && proxy.get().scheme() == ProxySettings.Scheme.NTLM) {
+            // The JDK's client cannot do NTLM: it goes through a loopback bridge that opens each CONNECT with NTLM.
+            if (!"https".equalsIgnoreCase(base.getScheme())) {
+                throw ClientException.usage("with an NTLM proxy the portal address must be https (" + base
+                        + " is plain http)");
             }
-        });
+            ntlmBridge = ProxyBridge.start(proxy.get());
+            builder.proxy(ProxySelector.of(ntlmBridge.address()));
+        } else {
+            proxy.ifPresent(p -> {
+                builder.proxy(ProxySelector.of(p.address()));
+                if (p.username() != null) {
+                    builder.authenticator(new ProxyAuthenticator(p));
+                }
+            });
+        }
+        this.bridge = ntlmBridge;
         this.http = builder.build();
     }
 
@@ -420,6 +437,9 @@ public final class PortalClient {
 
     private PortalException transportFailure(Throwable e) {
         String message = String.valueOf(e.getMessage());
+        if (bridge != null && bridge.lastFailure() != null) {
+            return PortalException.unreachable(bridge.lastFailure().getMessage(), e);
+        }
         if (proxy.isPresent()) {
             ProxySettings p = proxy.get();
             // The JDK gives up on a proxy that keeps answering 407 with one of these (tunnel or plain request).

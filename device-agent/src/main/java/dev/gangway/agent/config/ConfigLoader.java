@@ -35,7 +35,8 @@ public final class ConfigLoader {
 
     private static final List<String> TOP_KEYS = List.of("identity", "portal", "keepalive-seconds",
             "backoff-min-seconds", "backoff-max-seconds", "services", "proxy", "key-switch", "alarms");
-    private static final List<String> PROXY_KEYS = List.of("host", "port", "username", "password", "password-file");
+    private static final List<String> PROXY_KEYS = List.of("host", "port", "auth", "domain", "workstation", "username",
+            "password", "password-file");
     private static final int MAX_PASSWORD_FILE = 4096;
     private static final List<String> SERVICE_KEYS = List.of("name", "kind", "host", "port");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -243,16 +244,18 @@ public final class ConfigLoader {
     }
 
     /**
-     * The {@code proxy:} block. Loopback is allowed here (a local NTLM helper such as cntlm listens there). The
-     * password comes from the file or, less safely, from the YAML itself; it never appears in a message.
+     * The {@code proxy:} block: host, port, and for a proxy with authentication {@code auth} ({@code basic}, the
+     * default when a user name is set, or {@code ntlm} with {@code domain} and an optional {@code workstation}),
+     * username and password. Loopback is allowed here (a local helper such as cntlm may listen there). The password
+     * comes from the file or, less safely, from the YAML itself; it never appears in a message.
      */
     private Optional<ProxySettings> proxy(JsonNode node) throws ConfigException {
         if (node == null) {
             return Optional.empty();
         }
         if (!node.isObject()) {
-            throw error("proxy", "must be a mapping with host and port (and username, password-file for Basic"
-                    + " authentication), not " + describe(node));
+            throw error("proxy", "must be a mapping with host and port (and auth, username, password-file for"
+                    + " Basic or NTLM authentication), not " + describe(node));
         }
         for (String key : node.propertyNames()) {
             if (!PROXY_KEYS.contains(key)) {
@@ -273,16 +276,40 @@ public final class ConfigLoader {
         JsonNode userNode = present(node, "username");
         JsonNode passwordNode = present(node, "password");
         JsonNode fileNode = present(node, "password-file");
+        ProxySettings.Scheme scheme = ProxySettings.Scheme.BASIC;
+        if (present(node, "auth") != null) {
+            String auth = requiredScalar(node, "proxy", "auth", "give basic or ntlm");
+            scheme = ProxySettings.Scheme.parse(auth);
+            if (scheme == null) {
+                throw error("proxy.auth", "'" + auth + "' is not a proxy authentication scheme; give basic or ntlm");
+            }
+        }
+        String domain = present(node, "domain") == null ? null
+                : requiredScalar(node, "proxy", "domain", "give the Windows domain of the proxy user");
+        String workstation = present(node, "workstation") == null ? null
+                : requiredScalar(node, "proxy", "workstation", "give the workstation name NTLM should send");
+        if (scheme != ProxySettings.Scheme.NTLM && (domain != null || workstation != null)) {
+            throw error(domain != null ? "proxy.domain" : "proxy.workstation", "only NTLM uses it; set auth: ntlm"
+                    + " (or remove it for Basic authentication)");
+        }
         if (userNode == null) {
             if (passwordNode != null || fileNode != null) {
                 throw error("proxy.username", "missing; a password is set, so give the proxy user name too"
                         + " (or remove the password for a proxy without authentication)");
             }
+            if (present(node, "auth") != null) {
+                throw error("proxy.username", "missing; auth is set, so give the proxy user name and password-file"
+                        + " (or remove auth for a proxy without authentication)");
+            }
             return Optional.of(ProxySettings.unauthenticated(address));
         }
         String username = requiredScalar(node, "proxy", "username", "give the proxy user name");
-        if (username.indexOf(':') >= 0) {
+        if (scheme == ProxySettings.Scheme.BASIC && username.indexOf(':') >= 0) {
             throw error("proxy.username", "'" + username + "' contains ':', which Basic authentication cannot carry");
+        }
+        if (scheme == ProxySettings.Scheme.NTLM && username.indexOf('\\') >= 0) {
+            throw error("proxy.username", "'" + username + "' contains a backslash; put the domain in proxy.domain"
+                    + " and only the user name here");
         }
         if (passwordNode != null && fileNode != null) {
             throw error("proxy.password", "give either password or password-file, not both");
@@ -301,7 +328,7 @@ public final class ConfigLoader {
             password = passwordFile(requiredScalar(node, "proxy", "password-file",
                     "give the path of the file holding the proxy password"));
         }
-        return Optional.of(new ProxySettings(address, username, password));
+        return Optional.of(new ProxySettings(address, scheme, domain, workstation, username, password));
     }
 
     /** A path written in the file: relative ones are resolved next to it. */

@@ -1,6 +1,7 @@
 package dev.gangway.agent.portal;
 
 import dev.gangway.agent.identity.Pem;
+import dev.gangway.tunnel.ProxyBridge;
 import dev.gangway.tunnel.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  * https portal, a proxied request for an http one), answering its Basic challenge with the configured user. The
  * JDK refuses Basic for {@code CONNECT} unless {@code jdk.http.auth.tunneling.disabledSchemes} is set before its
  * HTTP client is first used; this class clears it (unless the operator set it) when it is loaded, and the agent
- * creates no other HTTP client.
+ * creates no other HTTP client. The JDK cannot do NTLM: with an NTLM proxy the calls go through a
+ * {@link ProxyBridge} on loopback that opens each {@code CONNECT} with NTLM, so the portal must be https (with a
+ * plain-http portal every call fails with a message saying so).
  */
 public final class PortalApi {
 
@@ -73,6 +76,10 @@ public final class PortalApi {
     private final Duration requestTimeout;
     private final String userAgent;
     private final Optional<ProxySettings> proxy;
+    /** The loopback bridge to an NTLM proxy, or null. */
+    private final ProxyBridge bridge;
+    /** Why no call can work (an NTLM proxy with a plain-http portal), or null. */
+    private final String refusal;
 
     public PortalApi(URI base, Duration connectTimeout, Duration requestTimeout, String agentVersion) {
         this(base, connectTimeout, requestTimeout, agentVersion, Optional.empty());
@@ -89,12 +96,27 @@ public final class PortalApi {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);
-        proxy.ifPresent(p -> {
-            builder.proxy(ProxySelector.of(p.address()));
-            if (p.username() != null) {
-                builder.authenticator(new ProxyAuthenticator(p));
+        ProxyBridge ntlmBridge = null;
+        String refusal = null;
+        if (proxy.isPresent() && proxy.get().scheme() == ProxySettings.Scheme.NTLM) {
+            // The JDK's client cannot do NTLM: it goes through a loopback bridge that opens each CONNECT with NTLM.
+            if (!"https".equalsIgnoreCase(base.getScheme())) {
+                refusal = "with an NTLM proxy the portal address must be https (" + base + " is plain http); fix"
+                        + " the portal address";
+            } else {
+                ntlmBridge = ProxyBridge.start(proxy.get());
+                builder.proxy(ProxySelector.of(ntlmBridge.address()));
             }
-        });
+        } else {
+            proxy.ifPresent(p -> {
+                builder.proxy(ProxySelector.of(p.address()));
+                if (p.username() != null) {
+                    builder.authenticator(new ProxyAuthenticator(p));
+                }
+            });
+        }
+        this.bridge = ntlmBridge;
+        this.refusal = refusal;
         this.http = builder.build();
     }
 
@@ -253,6 +275,9 @@ public final class PortalApi {
 
     private Answer send(URI target, Supplier<HttpRequest.BodyPublisher> body, Map<String, String> headers)
             throws PortalException {
+        if (refusal != null) {
+            throw new PortalException(PortalException.Kind.REFUSED, refusal);
+        }
         URI uri = target;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
@@ -276,6 +301,9 @@ public final class PortalApi {
                 Thread.currentThread().interrupt();
                 throw new PortalException(PortalException.Kind.UNREACHABLE, "interrupted while asking the portal");
             } catch (IOException e) {
+                if (bridge != null && bridge.lastFailure() != null) {
+                    throw new PortalException(PortalException.Kind.UNREACHABLE, bridge.lastFailure().getMessage(), e);
+                }
                 // The JDK gives up on a proxy that keeps answering 407 with one of these (tunnel or plain request).
                 String message = String.valueOf(e.getMessage());
                 if (proxy.isPresent() && proxy.get().username() != null

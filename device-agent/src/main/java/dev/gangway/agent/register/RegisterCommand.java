@@ -84,8 +84,15 @@ public final class RegisterCommand implements Callable<Integer> {
             description = "Reach the portal through this HTTP proxy (CONNECT for an https portal)")
     private String proxyAddress;
 
-    @Option(names = "--proxy-user", paramLabel = "USER", description = "User name for the proxy's Basic authentication")
+    @Option(names = "--proxy-user", paramLabel = "USER", description = "User name for the proxy's authentication")
     private String proxyUser;
+
+    @Option(names = "--proxy-auth", paramLabel = "SCHEME",
+            description = "basic (default with --proxy-user) or ntlm (then the portal address must be https)")
+    private String proxyAuth;
+
+    @Option(names = "--proxy-domain", paramLabel = "DOMAIN", description = "Windows domain of the proxy user (ntlm)")
+    private String proxyDomain;
 
     @Option(names = "--proxy-password-file", paramLabel = "FILE",
             description = "File holding the proxy password (one line; needed with --proxy-user)")
@@ -240,10 +247,18 @@ public final class RegisterCommand implements Callable<Integer> {
     }
 
     private Optional<ProxySettings> proxy() {
+        boolean ntlm = "ntlm".equalsIgnoreCase(proxyAuth);
+        if (proxyAuth != null && !ntlm && !"basic".equalsIgnoreCase(proxyAuth)) {
+            throw new ParameterException(spec.commandLine(), "--proxy-auth: '" + proxyAuth
+                    + "' is not a proxy authentication scheme; give basic or ntlm");
+        }
+        if (proxyDomain != null && !ntlm) {
+            throw new ParameterException(spec.commandLine(), "--proxy-domain: only NTLM uses it; add --proxy-auth ntlm");
+        }
         if (proxyAddress == null) {
-            if (proxyUser != null || proxyPasswordFile != null) {
+            if (proxyUser != null || proxyPasswordFile != null || proxyAuth != null) {
                 throw new ParameterException(spec.commandLine(),
-                        "--proxy-user and --proxy-password-file need --proxy HOST:PORT");
+                        "--proxy-user, --proxy-password-file and --proxy-auth need --proxy HOST:PORT");
             }
             return Optional.empty();
         }
@@ -254,8 +269,8 @@ public final class RegisterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--proxy: " + e.getMessage());
         }
         if (proxyUser == null) {
-            if (proxyPasswordFile != null) {
-                throw new ParameterException(spec.commandLine(), "--proxy-password-file needs --proxy-user");
+            if (proxyPasswordFile != null || proxyAuth != null) {
+                throw new ParameterException(spec.commandLine(), "--proxy-password-file and --proxy-auth need --proxy-user");
             }
             return Optional.of(ProxySettings.unauthenticated(address));
         }
@@ -282,7 +297,8 @@ public final class RegisterCommand implements Callable<Integer> {
         if (read.length > MAX_KEY_BYTES || password.isEmpty() || password.indexOf('\n') >= 0) {
             throw new ParameterException(spec.commandLine(), source + ": must hold only the proxy password, on one line");
         }
-        return Optional.of(new ProxySettings(address, proxyUser, password));
+        return Optional.of(ntlm ? ProxySettings.ntlm(address, proxyDomain, proxyUser, password)
+                : new ProxySettings(address, proxyUser, password));
     }
 
     private static boolean isLoopback(String host) {

@@ -176,6 +176,55 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsAnNtlmProxy() throws Exception {
+        Files.writeString(dir.resolve("proxy-password"), "s3cret\n");
+        AgentConfig config = load("""
+                identity: ./id
+                proxy:
+                  host: proxy.factory.example
+                  port: 8080
+                  auth: NTLM
+                  domain: FACTORY
+                  workstation: LINE-4
+                  username: gangway
+                  password-file: proxy-password
+                """);
+        ProxySettings proxy = config.proxy().orElseThrow();
+        assertThat(proxy.scheme()).isEqualTo(ProxySettings.Scheme.NTLM);
+        assertThat(proxy.domain()).isEqualTo("FACTORY");
+        assertThat(proxy.workstation()).isEqualTo("LINE-4");
+        assertThat(proxy.account()).isEqualTo("FACTORY\\gangway");
+        assertThat(proxy.password()).isEqualTo("s3cret");
+        assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void basicIsTheDefaultWithAUserName() throws Exception {
+        Files.writeString(dir.resolve("proxy-password"), "pw\n");
+        ProxySettings proxy = load("identity: ./id\nproxy:\n  host: p\n  port: 3128\n  username: a\n"
+                + "  password-file: proxy-password\n").proxy().orElseThrow();
+        assertThat(proxy.scheme()).isEqualTo(ProxySettings.Scheme.BASIC);
+        assertThat(load("identity: ./id\nproxy:\n  host: p\n  port: 3128\n  auth: basic\n  username: a\n"
+                + "  password-file: proxy-password\n").proxy().orElseThrow().scheme())
+                .isEqualTo(ProxySettings.Scheme.BASIC);
+    }
+
+    @Test
+    void ntlmMistakesNameTheField() throws Exception {
+        Files.writeString(dir.resolve("proxy-password"), "pw\n");
+        String base = "identity: ./id\nproxy:\n  host: p\n  port: 3128\n";
+        assertThat(error(base + "  auth: kerberos\n  username: a\n  password-file: proxy-password\n"))
+                .isEqualTo(prefix() + "proxy.auth: 'kerberos' is not a proxy authentication scheme; give basic or ntlm");
+        assertThat(error(base + "  domain: FACTORY\n  username: a\n  password-file: proxy-password\n"))
+                .isEqualTo(prefix() + "proxy.domain: only NTLM uses it; set auth: ntlm (or remove it for Basic"
+                        + " authentication)");
+        assertThat(error(base + "  auth: ntlm\n")).startsWith(prefix() + "proxy.username: missing; auth is set");
+        assertThat(error(base + "  auth: ntlm\n  username: FACTORY\\a\n  password-file: proxy-password\n"))
+                .startsWith(prefix() + "proxy.username: 'FACTORY\\a' contains a backslash; put the domain in"
+                        + " proxy.domain");
+    }
+
+    @Test
     void aProxyWithoutAuthenticationAndNoProxyAtAll() throws Exception {
         assertThat(load("identity: ./id\nproxy:\n  host: 127.0.0.1\n  port: 3128\n").proxy())
                 .contains(ProxySettings.unauthenticated(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 3128)));
@@ -194,8 +243,8 @@ class ConfigLoaderTest {
         assertThat(error(base + "  host: proxy example\n  port: 3128\n")).isEqualTo(prefix()
                 + "proxy.host: 'proxy example' is not a host name or IP address");
         assertThat(error(base + "  host: p\n  port: 3128\n  user: agent\n")).isEqualTo(prefix()
-                + "proxy.user: unknown setting; did you mean 'username'? allowed here: host, port, username, password,"
-                + " password-file");
+                + "proxy.user: unknown setting; did you mean 'username'? allowed here: host, port, auth, domain,"
+                + " workstation, username, password, password-file");
         assertThat(error(base + "  host: p\n  port: 3128\n  username: agent\n")).isEqualTo(prefix()
                 + "proxy.password-file: missing; user 'agent' needs a password: put it in a file readable only by"
                 + " the agent and set password-file to its path");

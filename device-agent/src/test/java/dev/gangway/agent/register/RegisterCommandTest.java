@@ -237,12 +237,21 @@ class RegisterCommandTest {
     void proxyOptionsAreChecked() throws Exception {
         Run noProxy = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy-user", "agent");
         assertThat(noProxy.exit()).isEqualTo(2);
-        assertThat(noProxy.err()).contains("--proxy-user and --proxy-password-file need --proxy HOST:PORT");
+        assertThat(noProxy.err()).contains("--proxy-user, --proxy-password-file and --proxy-auth need --proxy HOST:PORT");
         Run badAddress = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy", "proxy.example");
         assertThat(badAddress.err()).contains("--proxy: 'proxy.example' is not host:port like proxy.example:3128");
         Run noPassword = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy", "proxy.example:3128",
                 "--proxy-user", "agent");
         assertThat(noPassword.err()).contains("--proxy-user needs --proxy-password-file FILE");
+        Run badScheme = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy", "proxy.example:3128",
+                "--proxy-user", "agent", "--proxy-auth", "kerberos");
+        assertThat(badScheme.exit()).isEqualTo(2);
+        assertThat(badScheme.err()).contains("--proxy-auth: 'kerberos' is not a proxy authentication scheme;"
+                + " give basic or ntlm");
+        Run domainWithoutNtlm = run("register", "--portal", portalUrl(), "--key", KEY, "--proxy",
+                "proxy.example:3128", "--proxy-domain", "FACTORY");
+        assertThat(domainWithoutNtlm.exit()).isEqualTo(2);
+        assertThat(domainWithoutNtlm.err()).contains("--proxy-domain: only NTLM uses it; add --proxy-auth ntlm");
     }
 
     @Test
