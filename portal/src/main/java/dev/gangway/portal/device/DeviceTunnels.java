@@ -80,7 +80,7 @@ public class DeviceTunnels implements TunnelEvents {
         if (!isOnline(deviceId)) {
             log.info("Device {} offline: {}", deviceId, reason);
             if (seen != null) {
-                events.publish(seen.getAccountId(), deviceId, status(seen));
+                publishCurrent(deviceId);
             }
         }
     }
@@ -103,10 +103,19 @@ public class DeviceTunnels implements TunnelEvents {
 
     /** The device's agent reported a change of its key switch (committed): tells the device's watchers. */
     void siteAccessChanged(Device device) {
-        DeviceStatus now = status(device);
-        log.info("Device {}: remote access {} on site; shown {}", device.getId(),
-                device.isSiteAccessDisabled() ? "disabled" : "enabled", now.wire());
-        events.publish(device.getAccountId(), device.getId(), now);
+        log.info("Device {}: remote access {} on site", device.getId(),
+                device.isSiteAccessDisabled() ? "disabled" : "enabled");
+        publishCurrent(device.getId());
+    }
+
+    /**
+     * Publishes the device's status as it is now: read again (committed key switch state, live tunnels) under one
+     * lock, so that a tunnel going down and a key-switch report arriving at the same moment on two threads end with
+     * the last publication showing both, whatever order they ran in.
+     */
+    private synchronized void publishCurrent(String deviceId) {
+        transactions.executeWithoutResult(status -> devices.findById(deviceId)
+                .ifPresent(device -> events.publish(device.getAccountId(), deviceId, status(device))));
     }
 
     private String storable(List<AgentService> services) {
