@@ -6,10 +6,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 
 /** A machine's device agent as the portal knows it: created by a user, then registered with an activation key. */
 @Entity
 @Table(name = "device")
+// Updates write only the columns that changed: the tunnel events' "last seen" update, which reads the row without a
+// lock, must not write back a key-switch state (or a name) that another transaction committed meanwhile.
+@DynamicUpdate
 public class Device {
 
     /** Upper bound for the stored services JSON. */
