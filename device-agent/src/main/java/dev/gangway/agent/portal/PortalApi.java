@@ -53,6 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PortalApi {
 
     static final String REGISTER_PATH = "/api/agent/v1/register";
+    static final String REGISTER_BY_NAME_PATH = "/api/agent/v1/register-by-name";
     static final String RELAY_PATH = "/api/agent/v1/relay";
     static final String SITE_ACCESS_PATH = "/api/agent/v1/site-access";
     /** Header carrying the device's signature of a site-access report's body. */
@@ -213,6 +214,62 @@ public final class PortalApi {
         return new Registration(required(node, "deviceId"), required(node, "deviceName"),
                 required(node, "certificate"), required(node, "caCertificate"), required(node, "relayHost"),
                 port(node, "relayPort"));
+    }
+
+    /**
+     * {@code POST /api/agent/v1/register-by-name}: registers with a portal user's credentials and a device name. The
+     * password and code go in the body only, never in a log. A refusal carries the portal's error code
+     * ({@link PortalException#code()}: {@code two-factor-required} asks for a code).
+     *
+     * @param code the two-factor code, or null
+     * @param pool the pool's name, or null for the only pool where the user may add devices
+     */
+    public Registration registerByName(String account, String user, String password, String code, String deviceName,
+            String pool, String csrPem, String serial, String agentVersion) throws PortalException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("account", account);
+        body.put("user", user);
+        body.put("password", password);
+        if (code != null) {
+            body.put("code", code);
+        }
+        body.put("deviceName", deviceName);
+        if (pool != null) {
+            body.put("pool", pool);
+        }
+        body.put("serial", serial);
+        body.put("csr", csrPem);
+        body.put("agentVersion", agentVersion);
+        byte[] json = JSON.writeValueAsBytes(body);
+        Answer answer = send(uri(REGISTER_BY_NAME_PATH), () -> HttpRequest.BodyPublishers.ofByteArray(json));
+        if (answer.status != 200 && answer.status != 201) {
+            Optional<String[]> coded = codedError(answer.body);
+            if (coded.isPresent()) {
+                throw new PortalException(PortalException.Kind.REFUSED, coded.get()[1], answer.status,
+                        coded.get()[0]);
+            }
+            throw refusal(answer);
+        }
+        JsonNode node = parse(answer);
+        return new Registration(required(node, "deviceId"), required(node, "deviceName"),
+                required(node, "certificate"), required(node, "caCertificate"), required(node, "relayHost"),
+                port(node, "relayPort"));
+    }
+
+    /** {@code {"error":"<code>","message":"<sentence>"}} as {code, sentence}, if the body is that. */
+    static Optional<String[]> codedError(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode error = node == null ? null : node.get("error");
+            JsonNode message = node == null ? null : node.get("message");
+            if (error != null && error.isString() && message != null && message.isString()
+                    && !message.stringValue().isBlank()) {
+                return Optional.of(new String[] {clean(error.stringValue()), clean(message.stringValue())});
+            }
+        } catch (JacksonException e) {
+            // not JSON: the caller describes the status instead
+        }
+        return Optional.empty();
     }
 
     /** {@code GET /api/agent/v1/relay?device=<id>}: which relay this device should dial now. */

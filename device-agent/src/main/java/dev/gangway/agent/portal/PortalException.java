@@ -17,6 +17,7 @@ public final class PortalException extends Exception {
 
     private final Kind kind;
     private final int status;
+    private final String code;
 
     public PortalException(Kind kind, String message) {
         this(kind, message, 0);
@@ -24,15 +25,27 @@ public final class PortalException extends Exception {
 
     /** With the HTTP status the portal answered. */
     public PortalException(Kind kind, String message, int status) {
+        this(kind, message, status, null);
+    }
+
+    /** With the HTTP status and the portal's error code ({@code two-factor-required}). */
+    public PortalException(Kind kind, String message, int status, String code) {
         super(message);
         this.kind = kind;
         this.status = status;
+        this.code = code;
     }
 
     public PortalException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = 0;
+        this.code = null;
+    }
+
+    /** The portal's error code (by-name registration), or null. */
+    public String code() {
+        return code;
     }
 
     public Kind kind() {

@@ -36,11 +36,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code register}: commissions this device with a one-time activation key. The private key is generated here
- * and never leaves the device; only a CSR is sent.
+ * {@code register}: commissions this device with a one-time activation key, or by device name with the credentials
+ * of a portal user who may add devices ({@code --account/--user/--password-file/--device-name}). The private key is
+ * generated here and never leaves the device; only a CSR is sent. One run per process; not thread-safe.
  */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Registers this device with the portal using a one-time activation key.",
+        description = {"Registers this device with the portal using a one-time activation key, or by device name "
+                + "with a portal user's account, user name and password (--account, --user, --password-file, "
+                + "--device-name; that user needs the 'Manage devices' right).",
             "Generates the device's key here (it never leaves the device), sends a certificate request and saves "
                 + "the certificate in the identity directory (owner-only files)."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -68,6 +71,32 @@ public final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Reads the activation key from FILE instead (surrounding whitespace is ignored)")
     private Path keyFile;
+
+    @Option(names = "--account", paramLabel = "ACCOUNT",
+            description = "By name: the portal account the device joins")
+    private String account;
+
+    @Option(names = "--user", paramLabel = "USER",
+            description = "By name: a portal user with the 'Manage devices' right")
+    private String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "By name: file holding that user's password (one line; '-' reads standard input)")
+    private Path passwordFile;
+
+    @Option(names = "--code", paramLabel = "CODE",
+            description = {"By name: the user's two-factor code (authenticator app or a recovery code).",
+                "Without it, the code is asked for on the console when the portal needs one."})
+    private String code;
+
+    @Option(names = "--device-name", paramLabel = "NAME",
+            description = {"By name: the device's name in the portal. A device of that name that the user manages "
+                + "is taken over (its old certificate stops working at once)."})
+    private String deviceName;
+
+    @Option(names = "--pool", paramLabel = "POOL",
+            description = "By name: the pool a new device goes into (needed when the user manages several)")
+    private String pool;
 
     @Option(names = "--identity", paramLabel = "DIR", defaultValue = "./gangway-agent-identity",
             description = "Where to save the identity (default: ${DEFAULT-VALUE})")
@@ -98,7 +127,13 @@ public final class RegisterCommand implements Callable<Integer> {
             description = "File holding the proxy password (one line; needed with --proxy-user)")
     private Path proxyPasswordFile;
 
+    /** Asks the user for a line on the console; null when there is no console. */
+    interface Prompt {
+        String ask(String question);
+    }
+
     private Path machineIdFile = Path.of("/etc/machine-id");
+    private Prompt codePrompt = question -> System.console() == null ? null : System.console().readLine("%s", question);
     private InputStream stdin = System.in;
     private Clock clock = Clock.systemUTC();
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -118,10 +153,12 @@ public final class RegisterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--serial: '" + serial + "' must be 1-64 letters, digits, '.', '_', ':' or '-'");
         }
-        String activationKey = activationKey();
+        ByName byName = byName();
+        String activationKey = byName == null ? activationKey() : null;
         Optional<ProxySettings> proxy = proxy();
         if (portalUri.getScheme().equals("http") && !isLoopback(portalUri.getHost())) {
-            err.println("warning: " + portalUri + " is plain http: the activation key and certificate travel unencrypted");
+            err.println("warning: " + portalUri + " is plain http: the " + (byName == null ? "activation key"
+                    : "password") + " and certificate travel unencrypted");
         }
         IdentityStore store = new IdentityStore(identity);
         try (IdentityStore.Staging staging = store.prepare(force)) {
@@ -130,7 +167,9 @@ public final class RegisterCommand implements Callable<Integer> {
             KeyPair keys = DeviceKeys.generate();
             String csr = DeviceKeys.csrPem(DeviceKeys.csr(keys, chosen.serial()));
             PortalApi api = new PortalApi(portalUri, connectTimeout, requestTimeout, AgentVersion.get(), proxy);
-            Registration answer = api.register(activationKey, csr, chosen.serial(), AgentVersion.get());
+            Registration answer = byName == null
+                    ? api.register(activationKey, csr, chosen.serial(), AgentVersion.get())
+                    : registerByName(api, byName, csr, chosen.serial(), err);
             DeviceCredentials credentials = credentials(keys, answer, portalUri, chosen.serial());
             staging.commit(credentials);
             out.println("Registered device " + answer.deviceName() + " (" + answer.deviceId() + ")");
@@ -155,6 +194,98 @@ public final class RegisterCommand implements Callable<Integer> {
             err.println("cannot create the device key: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The by-name credentials and device, once checked. */
+    private record ByName(String account, String user, String password, String code, String deviceName,
+            String pool) {
+
+        @Override
+        public String toString() {
+            return "ByName[" + account + "/" + user + ", device " + deviceName + "]";
+        }
+    }
+
+    /** Asks the portal; when it wants a two-factor code and none was given, asks for it on the console once. */
+    private Registration registerByName(PortalApi api, ByName name, String csr, String serialUsed, PrintWriter err)
+            throws PortalException {
+        try {
+            return api.registerByName(name.account(), name.user(), name.password(), name.code(), name.deviceName(),
+                    name.pool(), csr, serialUsed, AgentVersion.get());
+        } catch (PortalException e) {
+            if (!"two-factor-required".equals(e.code()) || name.code() != null) {
+                throw e;
+            }
+            err.flush();
+            String typed = codePrompt.ask("Two-factor code of " + name.user() + " (authenticator app or recovery "
+                    + "code): ");
+            if (typed == null || typed.isBlank()) {
+                throw new PortalException(PortalException.Kind.REFUSED, e.getMessage()
+                        + " Give it with --code CODE (no console to ask for it).", e.status(), e.code());
+            }
+            return api.registerByName(name.account(), name.user(), name.password(), typed.strip(),
+                    name.deviceName(), name.pool(), csr, serialUsed, AgentVersion.get());
+        }
+    }
+
+    /**
+     * The by-name options, checked, or null when none is given (activation key). Mixed with {@code --key} or
+     * incomplete: a usage error naming what is missing.
+     */
+    private ByName byName() {
+        boolean any = account != null || user != null || passwordFile != null || code != null || deviceName != null
+                || pool != null;
+        if (!any) {
+            return null;
+        }
+        if (keyOption != null || keyFile != null) {
+            throw new ParameterException(spec.commandLine(), "give either an activation key (--key/--key-file) or "
+                    + "--account, --user, --password-file and --device-name to register by name, not both");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        if (account == null || account.isBlank()) {
+            missing.add("--account ACCOUNT");
+        }
+        if (user == null || user.isBlank()) {
+            missing.add("--user USER");
+        }
+        if (passwordFile == null) {
+            missing.add("--password-file FILE");
+        }
+        if (deviceName == null || deviceName.isBlank()) {
+            missing.add("--device-name NAME");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "registering by name needs " + String.join(", ", missing)
+                    + " (or register with an activation key: --key KEY)");
+        }
+        if (code != null && code.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--code: the two-factor code is empty");
+        }
+        String source = "--password-file " + passwordFile;
+        byte[] read;
+        try {
+            if (passwordFile.toString().equals("-")) {
+                read = stdin.readNBytes(MAX_KEY_BYTES + 1);
+            } else {
+                try (InputStream in = Files.newInputStream(passwordFile)) {
+                    read = in.readNBytes(MAX_KEY_BYTES + 1);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), source + ": no such file; check the path");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), source + ": cannot read it (" + e.getMessage() + ")");
+        }
+        String text = new String(read, StandardCharsets.UTF_8);
+        String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (read.length > MAX_KEY_BYTES || password.isEmpty() || password.indexOf('\n') >= 0) {
+            throw new ParameterException(spec.commandLine(), source + ": must hold only the user's password, on one "
+                    + "line");
+        }
+        return new ByName(account.strip(), user.strip(), password, code == null ? null : code.strip(),
+                deviceName.strip(), pool == null || pool.isBlank() ? null : pool.strip());
     }
 
     /** Checks that the certificate is for our key and issued by the CA before anything is saved. */
@@ -193,7 +324,8 @@ public final class RegisterCommand implements Callable<Integer> {
     private String activationKey() {
         if (keyOption == null && keyFile == null) {
             throw new ParameterException(spec.commandLine(), "the activation key is missing; give it with "
-                    + "--key KEY, --key - (read from standard input) or --key-file FILE");
+                    + "--key KEY, --key - (read from standard input) or --key-file FILE, or register by name with "
+                    + "--account, --user, --password-file and --device-name");
         }
         if (keyOption != null && keyFile != null) {
             throw new ParameterException(spec.commandLine(),
@@ -309,6 +441,12 @@ public final class RegisterCommand implements Callable<Integer> {
     /** For tests: where the machine id is read from and the HTTP timeouts. */
     RegisterCommand machineIdFile(Path file) {
         this.machineIdFile = file;
+        return this;
+    }
+
+    /** For tests: how the two-factor code is asked for. */
+    RegisterCommand codePrompt(Prompt prompt) {
+        this.codePrompt = prompt;
         return this;
     }
 

@@ -99,6 +99,17 @@ final class AgentJar {
                 """.formatted(queueDir, smtpHost, smtpPort);
     }
 
+    /**
+     * {@code register --portal URL --account A --user U --password-file F --device-name NAME --identity DIR
+     * --serial SERIAL}: registration by device name.
+     */
+    List<String> registerByName(String portalUrl, String account, String user, Path passwordFile, String deviceName,
+            Path identity, String serial) {
+        return command("register", "--portal", portalUrl, "--account", account, "--user", user, "--password-file",
+                passwordFile.toString(), "--device-name", deviceName, "--identity", identity.toString(), "--serial",
+                serial);
+    }
+
     private List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(args));
