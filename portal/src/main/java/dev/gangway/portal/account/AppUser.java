@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
@@ -14,6 +15,9 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "app_user")
+// Updates write only the columns that changed, so that a sign-in resetting its failure count does not write back an
+// "enabled" or expiry that an administrator changed meanwhile (as Device does for its key-switch state).
+@DynamicUpdate
 public class AppUser {
 
     @Id
