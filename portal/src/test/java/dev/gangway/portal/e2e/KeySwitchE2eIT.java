@@ -9,21 +9,14 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.gangway.portal.device.DeviceTunnels;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +53,7 @@ class KeySwitchE2eIT extends SiteTestSupport {
     /** Longer than the agent's first reconnect delays (1 s, 2 s): a reconnect would have happened by then. */
     private static final Duration QUIET = Duration.ofSeconds(4);
 
-    static FrontDoor frontDoor;
+    static RelayGate frontDoor;
 
     @Autowired
     DeviceTunnels tunnels;
@@ -68,20 +61,20 @@ class KeySwitchE2eIT extends SiteTestSupport {
     JdbcTemplate jdbc;
 
     @BeforeAll
-    static void openTheFrontDoor() throws IOException {
-        frontDoor = new FrontDoor(new InetSocketAddress(lab.portalSideAddress(), 0),
+    static void openTheRelayGate() throws IOException {
+        frontDoor = new RelayGate(new InetSocketAddress(lab.portalSideAddress(), 0),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), relayPort));
     }
 
     @AfterAll
-    static void closeTheFrontDoor() {
+    static void closeTheRelayGate() {
         if (frontDoor != null) {
             frontDoor.close();
         }
     }
 
     @DynamicPropertySource
-    static void agentsDialTheFrontDoor(DynamicPropertyRegistry registry) {
+    static void agentsDialTheRelayGate(DynamicPropertyRegistry registry) {
         registry.add("gangway.relay.public-port", () -> frontDoor.port());
     }
 
@@ -187,81 +180,6 @@ class KeySwitchE2eIT extends SiteTestSupport {
             return Files.exists(file) ? Files.readString(file).strip() : "";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    /** Counts every TCP connection to the relay and passes it on unchanged (the TLS stays end to end). */
-    static final class FrontDoor implements AutoCloseable {
-        private final ServerSocket server;
-        private final InetSocketAddress relay;
-        private final AtomicInteger connections = new AtomicInteger();
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-
-        FrontDoor(InetSocketAddress bind, InetSocketAddress relay) throws IOException {
-            this.relay = relay;
-            this.server = new ServerSocket();
-            server.bind(bind);
-            Thread acceptor = new Thread(this::accept, "relay-front-door");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return connections.get();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket agent = server.accept();
-                    connections.incrementAndGet();
-                    Socket toRelay = new Socket();
-                    toRelay.connect(relay, 5_000);
-                    sockets.add(agent);
-                    sockets.add(toRelay);
-                    pipe(agent, toRelay);
-                    pipe(toRelay, agent);
-                } catch (IOException e) {
-                    // closed, or the relay refused this one: the agent sees its connection fail
-                }
-            }
-        }
-
-        private static void pipe(Socket from, Socket to) {
-            Thread thread = new Thread(() -> {
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    in.transferTo(out);
-                } catch (IOException e) {
-                    // one side closed
-                } finally {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            }, "relay-front-door-pipe");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private static void closeQuietly(Socket socket) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already closed
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                // already closed
-            }
-            sockets.forEach(FrontDoor::closeQuietly);
         }
     }
 }
