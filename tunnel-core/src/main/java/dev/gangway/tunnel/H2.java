@@ -106,7 +106,7 @@ final class H2 {
             case TOO_MANY_STREAMS -> 429;
             case INTERNAL -> 500;
             case TARGET_UNREACHABLE, PROXY_REFUSED -> 502;
-            case DEVICE_OFFLINE, DRAINING, SITE_DISABLED -> 503;
+            case DEVICE_OFFLINE, DRAINING, SITE_DISABLED, SENT_OFFLINE, IDLE_TIMEOUT -> 503;
             case TIMEOUT -> 504;
         };
     }

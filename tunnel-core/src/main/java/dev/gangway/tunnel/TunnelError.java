@@ -21,7 +21,11 @@ public enum TunnelError {
     /** The access server refused the stream: the user does not (or no longer) hold the right for it. */
     NO_RIGHT(16, "the user has no right to this stream"),
     /** The site's key switch is off: the agent closed its tunnel (GOAWAY from the agent) and keeps it closed. */
-    SITE_DISABLED(17, "remote access disabled on site");
+    SITE_DISABLED(17, "remote access disabled on site"),
+    /** An on-demand device was sent offline by the portal (GOAWAY from the relay): it stays offline until woken. */
+    SENT_OFFLINE(18, "sent offline by the portal"),
+    /** An on-demand device hung up after its idle time without a stream (GOAWAY from the agent). */
+    IDLE_TIMEOUT(19, "on-demand tunnel idle; hung up");
 
     private final int code;
     private final String description;

@@ -20,10 +20,14 @@ import java.util.Optional;
  * @param proxy the HTTP proxy the tunnel and the relay lookup go through; empty means direct
  * @param keySwitch the site's key switch; empty means remote access is always enabled on site
  * @param alarms alarms from the site's LAN; empty means the agent takes none (and tells the relay so)
+ * @param easySetup where to look for an Easy Setup file while the device is not registered
+ * @param sms the device's SMS inbox (registration by SMS, wake-up messages)
+ * @param onDemand set for an on-demand device (no tunnel while idle)
  */
 public record AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
         Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy,
-        Optional<KeySwitchConfig> keySwitch, Optional<AlarmsConfig> alarms) {
+        Optional<KeySwitchConfig> keySwitch, Optional<AlarmsConfig> alarms, Optional<EasySetupConfig> easySetup,
+        Optional<SmsConfig> sms, Optional<OnDemandConfig> onDemand) {
 
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(25);
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
@@ -42,6 +46,17 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(keySwitch, "keySwitch");
         Objects.requireNonNull(alarms, "alarms");
+        Objects.requireNonNull(easySetup, "easySetup");
+        Objects.requireNonNull(sms, "sms");
+        Objects.requireNonNull(onDemand, "onDemand");
+    }
+
+    /** Without Easy Setup, SMS or on-demand. */
+    public AgentConfig(Path identity, Optional<URI> portal, Duration keepalive, Duration backoffMin,
+            Duration backoffMax, List<ServiceConfig> services, Optional<ProxySettings> proxy,
+            Optional<KeySwitchConfig> keySwitch, Optional<AlarmsConfig> alarms) {
+        this(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch, alarms, Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     /** Without alarms. */
@@ -60,13 +75,36 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
     /** The same configuration with this key switch. */
     public AgentConfig withKeySwitch(KeySwitchConfig keySwitch) {
         return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy,
-                Optional.of(keySwitch), alarms);
+                Optional.of(keySwitch), alarms, easySetup, sms, onDemand);
     }
 
     /** The same configuration with these alarms. */
     public AgentConfig withAlarms(AlarmsConfig alarms) {
         return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch,
-                Optional.of(alarms));
+                Optional.of(alarms), easySetup, sms, onDemand);
+    }
+
+    /** The same configuration with this SMS inbox. */
+    public AgentConfig withSms(SmsConfig sms) {
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch, alarms,
+                easySetup, Optional.of(sms), onDemand);
+    }
+
+    /** The same configuration as an on-demand device. */
+    public AgentConfig withOnDemand(OnDemandConfig onDemand) {
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch, alarms,
+                easySetup, sms, Optional.of(onDemand));
+    }
+
+    /** The same configuration with this Easy Setup location. */
+    public AgentConfig withEasySetup(EasySetupConfig easySetup) {
+        return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services, proxy, keySwitch, alarms,
+                Optional.of(easySetup), sms, onDemand);
+    }
+
+    /** Whether {@code run} may start without an identity and wait for one (Easy Setup file or activation SMS). */
+    public boolean canSelfRegister() {
+        return easySetup.isPresent() || sms.isPresent();
     }
 
     /** Without a proxy or a key switch. */

@@ -34,7 +34,8 @@ public final class ConfigLoader {
             "device.json");
 
     private static final List<String> TOP_KEYS = List.of("identity", "portal", "keepalive-seconds",
-            "backoff-min-seconds", "backoff-max-seconds", "services", "proxy", "key-switch", "alarms");
+            "backoff-min-seconds", "backoff-max-seconds", "services", "proxy", "key-switch", "alarms", "easy-setup", "sms",
+            "on-demand");
     private static final List<String> PROXY_KEYS = List.of("host", "port", "auth", "domain", "workstation", "username",
             "password", "password-file");
     private static final int MAX_PASSWORD_FILE = 4096;
@@ -69,7 +70,10 @@ public final class ConfigLoader {
                 throw unknownKey(key, key, TOP_KEYS);
             }
         }
-        Path identity = identity(present(root, "identity"));
+        Optional<EasySetupConfig> easySetup = new EasySetupSection(this).read(present(root, "easy-setup"));
+        Optional<SmsConfig> sms = new SmsSection(this).read(present(root, "sms"));
+        Optional<OnDemandConfig> onDemand = new OnDemandSection(this).read(present(root, "on-demand"), sms);
+        Path identity = identity(present(root, "identity"), easySetup.isPresent() || sms.isPresent());
         Optional<URI> portal = portal(present(root, "portal"));
         Duration keepalive = seconds(present(root, "keepalive-seconds"), "keepalive-seconds",
                 AgentConfig.DEFAULT_KEEPALIVE, 5, true);
@@ -85,7 +89,7 @@ public final class ConfigLoader {
         List<ServiceConfig> services = services(present(root, "services"));
         return new AgentConfig(identity, portal, keepalive, backoffMin, backoffMax, services,
                 proxy(present(root, "proxy")), new KeySwitchSection(this).read(present(root, "key-switch")),
-                new AlarmsSection(this).read(present(root, "alarms"), identity));
+                new AlarmsSection(this).read(present(root, "alarms"), identity), easySetup, sms, onDemand);
     }
 
     private JsonNode readTree() throws ConfigException {
@@ -120,7 +124,11 @@ public final class ConfigLoader {
         return root;
     }
 
-    private Path identity(JsonNode node) throws ConfigException {
+    /**
+     * @param mayBeMissing the device can register by itself (Easy Setup file, activation SMS): a missing identity
+     *     directory is where that registration will write it
+     */
+    private Path identity(JsonNode node, boolean mayBeMissing) throws ConfigException {
         if (node == null) {
             throw error("identity", "missing; set it to the directory 'register' wrote, e.g. identity: ./gangway-agent-identity");
         }
@@ -130,6 +138,9 @@ public final class ConfigLoader {
         String written = node.stringValue().trim();
         Path path = Path.of(written);
         Path resolved = resolveIdentity(path);
+        if (mayBeMissing && !Files.exists(resolved.resolve("device.json"))) {
+            return resolved;
+        }
         if (!Files.isDirectory(resolved)) {
             throw error("identity", written + " does not exist — run 'register' first (or fix the path)");
         }
