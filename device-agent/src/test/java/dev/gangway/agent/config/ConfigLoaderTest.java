@@ -153,7 +153,44 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyWithAHint() {
         assertThat(error("identity: ./id\nkeepalive: 10\n")).isEqualTo(prefix()
                 + "keepalive: unknown setting; did you mean 'keepalive-seconds'? allowed here: identity, portal, "
-                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services, proxy, key-switch, alarms");
+                + "keepalive-seconds, backoff-min-seconds, backoff-max-seconds, services, proxy, key-switch, alarms, "
+                + "easy-setup, sms, on-demand");
+    }
+
+    @Test
+    void aMissingIdentityIsFineWhenTheAgentCanRegisterByItself() throws Exception {
+        AgentConfig config = load("identity: ./new-id\neasy-setup:\n  path: ./stick\n");
+        assertThat(config.identity()).isEqualTo(dir.resolve("new-id"));
+        assertThat(config.easySetup()).contains(new EasySetupConfig(dir.resolve("stick")));
+        assertThat(config.canSelfRegister()).isTrue();
+        assertThat(load("identity: ./new-id\nsms:\n  inbox: /var/spool/gammu/inbox\n").canSelfRegister()).isTrue();
+        assertThat(error("identity: ./new-id\nservices: []\n")).startsWith(prefix() + "identity: ./new-id does not exist");
+    }
+
+    @Test
+    void readsSmsAndOnDemand() throws Exception {
+        AgentConfig config = load("identity: ./id\nsms:\n  inbox: inbox\n  allowed-senders: [\"+41790000000\"]\n"
+                + "on-demand:\n  idle-timeout-seconds: 120\n");
+        assertThat(config.sms()).contains(new SmsConfig(dir.resolve("inbox"), java.util.List.of("+41790000000")));
+        assertThat(config.onDemand()).contains(new OnDemandConfig(java.time.Duration.ofSeconds(120)));
+        assertThat(load("identity: ./id\nsms: {inbox: x}\non-demand: {}\n").onDemand())
+                .contains(new OnDemandConfig(OnDemandConfig.DEFAULT_IDLE_TIMEOUT));
+    }
+
+    @Test
+    void badSmsEasySetupAndOnDemandBlocksNameTheFix() {
+        assertThat(error("identity: ./id\non-demand: {}\n")).isEqualTo(prefix() + "on-demand: an on-demand device is "
+                + "woken by SMS; add sms: {inbox: /var/spool/gammu/inbox} (the inbox of gammu-smsd's files backend), "
+                + "or remove on-demand:");
+        assertThat(error("identity: ./id\nsms: {inbox: x}\non-demand: {idle-timeout-seconds: 5}\n"))
+                .isEqualTo(prefix() + "on-demand.idle-timeout-seconds: 5 is out of range; use 10 to 86400 seconds");
+        assertThat(error("identity: ./id\nsms: {inbox: x, allowed-senders: [\"me\"]}\n")).isEqualTo(prefix()
+                + "sms.allowed-senders: 'me' is not a phone number; write it as the SMS inbox names it, e.g. "
+                + "\"+41790000000\"");
+        assertThat(error("identity: ./id\nsms: {}\n")).startsWith(prefix() + "sms.inbox: must be the inbox directory");
+        assertThat(error("identity: ./id\neasy-setup: /media/usb\n")).startsWith(prefix()
+                + "easy-setup: must be a mapping like easy-setup: {path: /media/gangway}");
+        assertThat(error("identity: ./id\neasy-setup: {mount: x}\n")).startsWith(prefix() + "easy-setup.mount: unknown");
     }
 
     @Test
