@@ -13,22 +13,26 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The relay's {@code GET /gangway/v1/agent-info} on a fresh tunnel: collects at most
  * {@value H2#MAX_AGENT_INFO_BYTES} bytes of body within a timeout. Completes with the body text, or with an
- * empty string when the agent answers anything else (never exceptionally).
+ * empty string when the agent answers anything else (never exceptionally). A {@code 200} answer's
+ * {@link TunnelProtocol#HEADER_KEEPALIVE_MS} (the agent's keepalive interval) goes to {@code onKeepalive}.
  */
 final class AgentInfoRequest extends ChannelInboundHandlerAdapter {
 
     private final CompletableFuture<String> result;
     private final Duration timeout;
+    private final Consumer<Duration> onKeepalive;
     private ByteBuf body;
     private ScheduledFuture<?> expiry;
 
-    AgentInfoRequest(CompletableFuture<String> result, Duration timeout) {
+    AgentInfoRequest(CompletableFuture<String> result, Duration timeout, Consumer<Duration> onKeepalive) {
         this.result = result;
         this.timeout = timeout;
+        this.onKeepalive = onKeepalive;
     }
 
     @Override
@@ -66,7 +70,13 @@ final class AgentInfoRequest extends ChannelInboundHandlerAdapter {
             if (msg instanceof Http2HeadersFrame headers) {
                 if (headers.headers().status() != null && !H2.STATUS_OK.contentEquals(headers.headers().status())) {
                     finish(ctx, "");
-                } else if (headers.isEndStream()) {
+                    return;
+                }
+                Duration keepalive = keepaliveOf(headers.headers().get(TunnelProtocol.HEADER_KEEPALIVE_MS));
+                if (keepalive != null) {
+                    onKeepalive.accept(keepalive);
+                }
+                if (headers.isEndStream()) {
                     finish(ctx, body.toString(StandardCharsets.UTF_8));
                 }
             } else if (msg instanceof Http2DataFrame data) {
@@ -82,6 +92,20 @@ final class AgentInfoRequest extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** 1 to 10 decimal digits of milliseconds, or null (anything else is ignored: the relay keeps its own timing). */
+    static Duration keepaliveOf(CharSequence value) {
+        if (value == null || value.length() == 0 || value.length() > 10) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return null;
+            }
+        }
+        long ms = Long.parseLong(value.toString());
+        return ms == 0 ? null : Duration.ofMillis(ms);
     }
 
     @Override

@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@code CONNECT host:port} is checked against the {@link TargetPolicy} (host names again once resolved,
  * {@link TargetPolicy#checkResolved}), connected on the LAN
  * (TCP_NODELAY, on the stream's event loop) and answered {@code 200} and spliced, or refused with
- * {@code 400}/{@code 403}/{@code 502} and {@link TunnelProtocol#HEADER_ERROR}.
+ * {@code 400}/{@code 403}/{@code 502} and {@link TunnelProtocol#HEADER_ERROR}. The agent-info answer carries the
+ * agent's keepalive interval in {@link TunnelProtocol#HEADER_KEEPALIVE_MS}.
  *
- * <h2>Lifecycle</h2> The stream is auto-read off; only the request headers are read before the answer.
+ * <h2>Lifecycle</h2> The stream is auto-read off; only the request headers are read before the answer. A
+ * {@code CONNECT} stream counts in the client's {@link LanStreams} from its request until it closes.
  */
 final class AgentStreamHandler extends StreamRequestHandler {
 
@@ -39,7 +41,8 @@ final class AgentStreamHandler extends StreamRequestHandler {
 
     /** What the handler needs from its tunnel client. */
     record Context(TargetPolicy policy, Supplier<String> agentInfo, Duration connectTimeout, Executor resolver,
-            Runnable onAgentInfoRequest, AlarmSource alarms, Duration alarmsHold) {
+            Runnable onAgentInfoRequest, AlarmSource alarms, Duration alarmsHold, LanStreams lanStreams,
+            Supplier<Duration> keepalive) {
     }
 
     private final Context context;
@@ -56,6 +59,9 @@ final class AgentStreamHandler extends StreamRequestHandler {
         } else if ("GET".equals(method) && AlarmsAnswer.matches(headers.path())) {
             AlarmsAnswer.serve(ctx, headers, context.alarms(), context.alarmsHold());
         } else if ("CONNECT".equals(method)) {
+            // a LAN stream from its request until its stream closes (for an on-demand agent's idle timeout)
+            context.lanStreams().opened();
+            ctx.channel().closeFuture().addListener(f -> context.lanStreams().closed());
             connect(ctx, headers);
         } else {
             refuse(ctx, TunnelError.PROTOCOL, "unexpected request " + method);
@@ -72,8 +78,14 @@ final class AgentStreamHandler extends StreamRequestHandler {
             json = "";
         }
         ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), json == null ? "" : json);
-        ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(H2.STATUS_OK)
-                .set("content-type", "application/json"), false));
+        DefaultHttp2Headers headers = new DefaultHttp2Headers();
+        headers.status(H2.STATUS_OK).set("content-type", "application/json");
+        Duration keepalive = context.keepalive().get();
+        if (keepalive != null) {
+            // the relay then stays silent while this agent keeps the tunnel alive
+            headers.set(TunnelProtocol.HEADER_KEEPALIVE_MS, String.valueOf(keepalive.toMillis()));
+        }
+        ctx.write(new DefaultHttp2HeadersFrame(headers, false));
         ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true)).addListener(ChannelFutureListener.CLOSE);
     }
 

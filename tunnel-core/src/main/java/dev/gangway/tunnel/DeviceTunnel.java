@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * naming the {@link TunnelError}), and a second authorizer check may still disconnect it; it is <em>up</em> after the agent answered the agent-info request, and
  * retired exactly once (drain, disconnect, replacement or close), which tells the listener it is down. An agent that
  * leaves with {@code GOAWAY "SITE_DISABLED"} (its site's key switch is off) is reported down with the reason
- * {@link TunnelError#SITE_DISABLED}'s description, "remote access disabled on site". While it is up, an
+ * {@link TunnelError#SITE_DISABLED}'s description, "remote access disabled on site"; one that leaves with
+ * {@code GOAWAY "IDLE_TIMEOUT"} (an on-demand agent hung up) with {@link TunnelError#IDLE_TIMEOUT}'s description. While it is up, an
  * {@link AlarmPoller} asks the agent for its alarms; it stops when the tunnel is retired.
  *
  * <h2>Threading</h2> Stream bookkeeping happens on the connection's event loop; registry maps are concurrent.
@@ -109,7 +110,7 @@ final class DeviceTunnel {
         }
         CompletableFuture<String> info = new CompletableFuture<>();
         new Http2StreamChannelBootstrap(channel)
-                .handler(new AgentInfoRequest(info, AGENT_INFO_TIMEOUT))
+                .handler(new AgentInfoRequest(info, AGENT_INFO_TIMEOUT, keepalive::peerAnnounced))
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {
@@ -260,11 +261,13 @@ final class DeviceTunnel {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2GoAwayFrame goAway) {
-                // the agent names why it leaves: SITE_DISABLED (key switch off) reaches the listener's tunnelDown
+                // the agent names why it leaves: SITE_DISABLED (key switch off) and IDLE_TIMEOUT (an on-demand agent
+                // hung up) reach the listener's tunnelDown as their descriptions
                 TunnelError reason = H2.reasonOf(goAway);
                 log.info("device tunnel from {} sent GOAWAY ({}{})", remote, goAway.errorCode(),
                         reason == null ? "" : ", " + reason.name());
-                closeReason = reason == TunnelError.SITE_DISABLED ? reason.description() : "agent went away";
+                closeReason = reason == TunnelError.SITE_DISABLED || reason == TunnelError.IDLE_TIMEOUT
+                        ? reason.description() : "agent went away";
             }
             ReferenceCountUtil.release(msg);
         }

@@ -55,7 +55,8 @@ final class RelayConnection extends AlpnSelection {
             return;
         }
         DeviceTunnel tunnel = new DeviceTunnel(relay, channel);
-        Keepalive keepalive = new Keepalive(relay.keepaliveInterval(), relay.keepaliveTimeout(), tunnel::deadPeer);
+        // the agent keeps its tunnel alive; the relay PINGs only when the agent missed its announced beat
+        Keepalive keepalive = Keepalive.watchdog(relay.keepaliveInterval(), relay.keepaliveTimeout(), tunnel::deadPeer);
         tunnel.keepalive = keepalive;
         ChannelPipeline p = ctx.pipeline();
         // The agent may not open streams (it is the HTTP/2 server), so the relay allows it none.
@@ -75,7 +76,7 @@ final class RelayConnection extends AlpnSelection {
         ChannelPipeline p = ctx.pipeline();
         p.addLast("h2", H2.codec(true, H2.MAX_STREAMS_PER_CLIENT));
         p.addLast("h2-window", new H2.ConnectionWindow());
-        p.addLast("keepalive", new Keepalive(relay.keepaliveInterval(), relay.keepaliveTimeout(),
+        p.addLast("keepalive", Keepalive.plain(relay.keepaliveInterval(), relay.keepaliveTimeout(),
                 reason -> log.info("stream client {} is dead: {}", ctx.channel().remoteAddress(), reason)));
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -66,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * request) until {@code tunnelDown}, which is reported once when its last admitted tunnel stops taking
  * streams (drain, disconnect, replacement, dead peer or close). {@link #isOnline(String)} is authoritative.
  *
+ * <h2>Keepalive</h2> Device tunnels are kept alive by their agents: an agent announces its interval (agent-info
+ * header {@link TunnelProtocol#HEADER_KEEPALIVE_MS}, then its PINGs' data) and the relay PINGs the tunnel only
+ * after {@code max(its own interval, 1.5 × the agent's)} of silence, so a dead agent is reported about 1.5 agent
+ * intervals plus the timeout after its last frame.
+ *
  * <h2>Alarms</h2> While a tunnel is up the relay long-polls its agent for alarms ({@link TunnelProtocol#PATH_ALARMS},
  * one poll at a time) and hands them to {@link TunnelListener#alarmsReceived}; it acknowledges them to the agent only
  * once the listener's stage completed normally, and asks again 5 s after any failure with the old acknowledgement.
@@ -212,7 +217,12 @@ public final class RelayServer implements AutoCloseable {
         return Set.copyOf(byDevice.keySet());
     }
 
-    /** Closes the device's tunnel now (revocation); its streams end. */
+    /**
+     * Closes the device's tunnels now, their streams included, with a GOAWAY naming {@code reason}: e.g.
+     * {@link TunnelError#REVOKED}, or {@link TunnelError#SENT_OFFLINE} (the portal sends an on-demand device offline;
+     * its agent then stays offline until woken). {@link TunnelListener#tunnelDown} follows with
+     * {@code "disconnected: " + reason.description()}.
+     */
     public void disconnect(String deviceId, TunnelError reason) {
         for (DeviceTunnel tunnel : tunnels) {
             DeviceIdentity identity = tunnel.identity;
@@ -507,6 +517,12 @@ public final class RelayServer implements AutoCloseable {
         return config.keepaliveTimeout;
     }
 
+    /** Tests: how long the relay lets the device's tunnel stay silent before it PINGs (null if offline). */
+    Duration keepaliveWait(String deviceId) throws Exception {
+        DeviceTunnel tunnel = byDevice.get(deviceId);
+        return tunnel == null ? null : tunnel.channel.eventLoop().submit(tunnel.keepalive::idleTime).get(5, TimeUnit.SECONDS);
+    }
+
     int maxStreamsPerTunnel() {
         return config.maxStreams;
     }
@@ -611,7 +627,11 @@ public final class RelayServer implements AutoCloseable {
             return this;
         }
 
-        /** PING interval on idle tunnels and how long to wait for the ack before declaring the peer dead. */
+        /**
+         * PING after {@code interval} of silence on a connection, and how long to wait for the ack before declaring
+         * the peer dead (default 30 s / 10 s). A device tunnel whose agent announces its own keepalive interval is
+         * PINGed only after {@code max(interval, 1.5 × the agent's)}: the agent keeps its tunnel alive.
+         */
         public Builder keepalive(Duration interval, Duration timeout) {
             this.keepaliveInterval = positive(interval, "keepalive interval");
             this.keepaliveTimeout = positive(timeout, "keepalive timeout");

@@ -275,7 +275,7 @@ public final class StreamClient implements AutoCloseable {
             ChannelPipeline p = ctx.pipeline();
             p.addLast("h2", H2.codec(false, 0));
             p.addLast("h2-window", new H2.ConnectionWindow());
-            p.addLast("keepalive", new Keepalive(KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT,
+            p.addLast("keepalive", Keepalive.plain(KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT,
                     reason -> log.warn("relay {} is not answering: {}", ctx.channel().remoteAddress(), reason)));
             p.addLast("h2-streams", new Http2MultiplexHandler(new RefusePush()));
             p.addLast("events", new RelayConnection.LastHandler("relay"));

@@ -19,6 +19,7 @@ import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -32,7 +33,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -56,11 +56,28 @@ import org.slf4j.LoggerFactory;
  * after any failure or loss (a refusal such as {@link TunnelError#REVOKED} is logged and kept in
  * {@link #lastError()}). The backoff resets once a tunnel is admitted.
  *
- * <h2>Site disabled</h2> {@link #disable()} sends {@code GOAWAY NO_ERROR "SITE_DISABLED"} on every connection and
- * closes it (streams included), cancels a pending retry and makes no attempt — no relay lookup, no connection — until
- * {@link #enable()}, which dials at once without a backoff wait. It may be called before {@link #start()}: a client
- * started disabled makes no attempt at all. Each attempt carries a number, so an attempt still running from before a
- * quick off/on is dropped instead of racing the new one.
+ * <h2>Site disabled, suspended, sent offline</h2> {@link #disable()} sends {@code GOAWAY NO_ERROR "SITE_DISABLED"} on
+ * every connection and closes it (streams included), cancels a pending retry and makes no attempt — no relay lookup,
+ * no connection, no keepalive — until {@link #enable()}, which dials at once without a backoff wait. It may be called
+ * before {@link #start()}: a client started disabled makes no attempt at all. Each attempt carries a number, so an
+ * attempt still running from before a quick off/on is dropped instead of racing the new one.
+ * {@link #suspend(TunnelError)} is the same with another reason in the GOAWAY (an on-demand agent hanging up after
+ * its idle time: {@link TunnelError#IDLE_TIMEOUT}). A {@code GOAWAY "SENT_OFFLINE"} from the relay (the portal sent the
+ * device offline) puts the client in {@code DISABLED} by itself, with {@link #lastError()} {@code SENT_OFFLINE}, and it
+ * stays there until {@link #enable()}.
+ *
+ * <h2>LAN streams</h2> {@link #openStreams()} and {@link #lastStreamActivity()} tell an on-demand agent whether the
+ * tunnel is in use: {@code CONNECT} streams from the relay, on any connection, from their request until they close.
+ * The relay's alarm polls and agent-info requests do not count.
+ *
+ * <h2>Keepalive</h2> The agent keeps its tunnel alive: after {@link Builder#keepalive(Duration) the interval} without
+ * anything read it sends a PING (and declares the relay dead without an answer within the timeout). It tells the
+ * relay its interval (agent-info header, PING data), and the relay PINGs only after 1.5 times that much silence, so
+ * an idle tunnel costs one PING exchange per interval. The interval adapts to the site ({@link KeepaliveAdaptation}):
+ * when a tunnel dies while its keepalive is unanswered (a NAT or firewall that forgets idle connections sooner), the
+ * next connections use a shorter one, down to {@link Builder#keepaliveFloor the floor}; while tunnels stay up it
+ * probes back up slowly, never above the configured interval. Each change is logged in plain words;
+ * {@link #keepaliveInterval()} tells the one in force.
  *
  * <h2>Threading</h2> The state listener is called on the thread that made the change (an event loop or the
  * connector thread); it must return quickly. The {@link RelayLocator} runs on a connector thread of its own
@@ -90,6 +107,9 @@ public final class TunnelClient implements AutoCloseable {
             State.DISABLED, EnumSet.of(State.CONNECTING, State.INITIAL, State.CLOSED),
             State.CLOSED, EnumSet.noneOf(State.class));
 
+    /** Marks a connection this client closes on purpose: its end says nothing about the site's NAT. */
+    private static final AttributeKey<Boolean> CLOSED_ON_PURPOSE = AttributeKey.valueOf(TunnelClient.class, "closedOnPurpose");
+
     /** How long a connection closed by {@link #disable()} may take to write its GOAWAY before it is cut. */
     private static final Duration DISABLE_GOAWAY_GRACE = Duration.ofMillis(500);
 
@@ -105,6 +125,8 @@ public final class TunnelClient implements AutoCloseable {
     private final ExecutorService connector;
     private final Backoff backoff;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final LanStreams lanStreams;
+    private final KeepaliveAdaptation keepalive;
     private State state = State.INITIAL;
     private Instant stateSince;
     private volatile TunnelError lastError;
@@ -120,13 +142,20 @@ public final class TunnelClient implements AutoCloseable {
         this.config = config;
         this.ownsGroup = config.group == null;
         this.group = ownsGroup ? Transport.newGroup(1, "gangway-tunnel") : config.group;
-        this.connector = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "gangway-tunnel-connector");
-            t.setDaemon(true);
-            return t;
-        });
+        // one thread, tasks in order; it ends after 30 s without work (a connected tunnel needs it rarely, and a
+        // process holding thousands of clients, like the idle-tunnels bench, must not hold thousands of idle threads)
+        java.util.concurrent.ThreadPoolExecutor connector = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
+                TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gangway-tunnel-connector");
+                    t.setDaemon(true);
+                    return t;
+                });
+        connector.allowCoreThreadTimeOut(true);
+        this.connector = connector;
         this.backoff = new Backoff(config.backoffMin, config.backoffMax, new java.util.Random());
         this.stateSince = config.clock.instant();
+        this.lanStreams = new LanStreams(config.clock);
+        this.keepalive = new KeepaliveAdaptation(config.keepaliveInterval, config.keepaliveFloor, config.clock.instant());
     }
 
     public static Builder builder() {
@@ -148,9 +177,20 @@ public final class TunnelClient implements AutoCloseable {
     /**
      * Remote access is disabled on site (the key switch is off): closes the tunnel now, telling the relay why
      * ({@code GOAWAY NO_ERROR "SITE_DISABLED"}), and dials nothing until {@link #enable()}. Safe from any thread;
-     * does nothing when already disabled or closed.
+     * does nothing when already disabled or closed. Same as {@code suspend(TunnelError.SITE_DISABLED)}.
      */
     public void disable() {
+        suspend(TunnelError.SITE_DISABLED);
+    }
+
+    /**
+     * Closes the tunnel now, telling the relay why ({@code GOAWAY NO_ERROR "<reason>"}, e.g.
+     * {@link TunnelError#IDLE_TIMEOUT} when an on-demand agent hangs up), and dials nothing — no relay lookup, no
+     * connection, no keepalive — until {@link #enable()}. Enters {@code DISABLED} like {@link #disable()}. Safe from
+     * any thread; does nothing when already disabled or closed; before {@link #start()} the client starts disabled.
+     */
+    public void suspend(TunnelError reason) {
+        Objects.requireNonNull(reason, "reason");
         List<Channel> closing;
         synchronized (this) {
             if (state == State.DISABLED || state == State.CLOSED) {
@@ -164,18 +204,19 @@ public final class TunnelClient implements AutoCloseable {
             closing = List.copyOf(connections);
         }
         for (Channel channel : closing) {
-            channel.eventLoop().execute(() -> siteDisabled(channel));
+            channel.eventLoop().execute(() -> goAwayAndClose(channel, reason));
         }
     }
 
-    /** GOAWAY on an HTTP/2 tunnel, a plain close on a connection still in its TLS or proxy step. */
-    private void siteDisabled(Channel channel) {
+    /** GOAWAY naming {@code reason} on an HTTP/2 tunnel, a plain close on a connection still in its TLS or proxy step. */
+    private void goAwayAndClose(Channel channel, TunnelError reason) {
+        channel.attr(CLOSED_ON_PURPOSE).set(Boolean.TRUE);
         if (!channel.isActive() || channel.pipeline().get("h2") == null) {
             channel.close();
             return;
         }
-        log.info("closing the tunnel to relay {}: {}", channel.remoteAddress(), TunnelError.SITE_DISABLED.description());
-        H2.refuseConnection(channel, Http2Error.NO_ERROR, TunnelError.SITE_DISABLED);
+        log.info("closing the tunnel to relay {}: {}", channel.remoteAddress(), reason.description());
+        H2.refuseConnection(channel, Http2Error.NO_ERROR, reason);
         // a relay that does not read must not keep the tunnel open: the switch means now
         channel.eventLoop().schedule(() -> {
             channel.close();
@@ -183,8 +224,9 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /**
-     * Remote access is enabled on site again: dials at once, without waiting for a backoff delay. Does nothing unless
-     * {@linkplain #disable() disabled}; before {@link #start()} it only undoes {@link #disable()}.
+     * Remote access is enabled on site again (or an on-demand device was woken): dials at once, without waiting for
+     * a backoff delay, and forgets {@link #lastError()}. Does nothing unless {@code DISABLED} ({@link #disable()},
+     * {@link #suspend}, or sent offline by the relay); before {@link #start()} it only undoes {@link #disable()}.
      */
     public synchronized void enable() {
         if (state != State.DISABLED) {
@@ -221,9 +263,30 @@ public final class TunnelClient implements AutoCloseable {
         return stateSince;
     }
 
-    /** The last refusal or failure the relay named (e.g. {@link TunnelError#REVOKED}), or null. */
+    /**
+     * The last refusal or failure the relay named (e.g. {@link TunnelError#REVOKED}, or
+     * {@link TunnelError#SENT_OFFLINE} while sent offline), or null.
+     */
     public TunnelError lastError() {
         return lastError;
+    }
+
+    /** The keepalive interval in force: the configured one, or shorter after the site's NAT cut idle tunnels. */
+    public Duration keepaliveInterval() {
+        return keepalive.interval();
+    }
+
+    /** LAN streams open now ({@code CONNECT} streams from the relay on any connection; not alarm polls or agent-info). */
+    public int openStreams() {
+        return lanStreams.open();
+    }
+
+    /**
+     * When a LAN stream last opened or closed, or a tunnel was last admitted (by the injected clock); the client's
+     * creation time before any of these.
+     */
+    public Instant lastStreamActivity() {
+        return lanStreams.lastActivity();
     }
 
     /** The last refusal or failure with a message a user can act on (e.g. a proxy's 407), or null. */
@@ -248,6 +311,7 @@ public final class TunnelClient implements AutoCloseable {
             }
         }
         for (Channel channel : connections) {
+            channel.attr(CLOSED_ON_PURPOSE).set(Boolean.TRUE);
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         connector.shutdownNow();
@@ -349,6 +413,7 @@ public final class TunnelClient implements AutoCloseable {
         Channel channel = connecting.channel();
         synchronized (this) {
             if (!isCurrentAttempt(number)) {
+                channel.attr(CLOSED_ON_PURPOSE).set(Boolean.TRUE);
                 channel.close();
                 return;
             }
@@ -432,12 +497,17 @@ public final class TunnelClient implements AutoCloseable {
             backoff.reset();
             lastError = null;
             lastFailure = null;
+            lanStreams.touch();
             moveTo(State.CONNECTED);
         }
         log.info("tunnel to relay {} is up", channel.remoteAddress());
     }
 
     private void goAway(Channel channel, long errorCode, TunnelError reason) {
+        if (reason == TunnelError.SENT_OFFLINE) {
+            sentOffline(channel);
+            return;
+        }
         // Only a clean GOAWAY is a drain; an error must go through backoff, or a broken relay could make this
         // agent reconnect in a tight loop.
         if (errorCode == Http2Error.NO_ERROR.code() && (reason == null || reason == TunnelError.DRAINING)) {
@@ -456,6 +526,35 @@ public final class TunnelClient implements AutoCloseable {
                 "relay " + channel.remoteAddress() + " ended the tunnel (HTTP/2 error " + errorCode + ")"));
         log.warn("relay {} refused or ended the tunnel: {} (HTTP/2 error {})", channel.remoteAddress(),
                 lastError.description(), errorCode);
+    }
+
+    /**
+     * The relay sent this device offline (the portal's "Send offline"): {@code DISABLED} with
+     * {@link TunnelError#SENT_OFFLINE} in {@link #lastError()}, every connection closed, nothing dialled until
+     * {@link #enable()}. Runs on the event loop of the connection that got the GOAWAY.
+     */
+    private void sentOffline(Channel channel) {
+        List<Channel> closing;
+        synchronized (this) {
+            if (state == State.DISABLED || state == State.CLOSED) {
+                return;
+            }
+            // before the state change, so that a state listener reads the reason
+            failed(TunnelException.of(TunnelError.SENT_OFFLINE, "relay " + channel.remoteAddress()
+                    + " closed the tunnel; it stays closed until the device is woken or enabled again"));
+            moveTo(State.DISABLED);
+            current = null;
+            if (retry != null) {
+                retry.cancel(false);
+            }
+            closing = List.copyOf(connections);
+        }
+        log.info("relay {} sent this device offline (the portal asked for it): the tunnel stays closed until woken",
+                channel.remoteAddress());
+        for (Channel c : closing) {
+            c.attr(CLOSED_ON_PURPOSE).set(Boolean.TRUE);
+            c.close();
+        }
     }
 
     /** Attempt {@code number} failed before it had a connection: back off, unless a newer attempt replaced it. */
@@ -511,14 +610,17 @@ public final class TunnelClient implements AutoCloseable {
                 ctx.close();
                 return;
             }
+            Keepalive pings = Keepalive.announcing(keepalive.interval(), config.keepaliveTimeout,
+                    reason -> log.warn("relay {} is not answering: {}", channel.remoteAddress(), reason),
+                    new KeepaliveEvents(channel));
             AgentStreamHandler.Context streams = new AgentStreamHandler.Context(config.policy, config.agentInfo,
-                    config.connectTimeout, connector, () -> admitted(channel), config.alarmSource, TunnelProtocol.ALARMS_HOLD);
+                    config.connectTimeout, connector, () -> admitted(channel), config.alarmSource, TunnelProtocol.ALARMS_HOLD,
+                    lanStreams, pings::idleTime);
             ChannelPipeline p = ctx.pipeline();
             // with alarms, one stream more than maxStreams: the relay's alarm poll must not take a user's place
             p.addLast("h2", H2.codec(true, config.maxStreams + (config.alarmSource == null ? 0L : 1L)));
             p.addLast("h2-window", new H2.ConnectionWindow());
-            p.addLast("keepalive", new Keepalive(config.keepaliveInterval, config.keepaliveTimeout,
-                    reason -> log.warn("relay {} is not answering: {}", channel.remoteAddress(), reason)));
+            p.addLast("keepalive", pings);
             p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {
@@ -556,6 +658,40 @@ public final class TunnelClient implements AutoCloseable {
         }
     }
 
+    /** What one connection's keepalive learned, for the {@link KeepaliveAdaptation}. Runs on its event loop. */
+    private final class KeepaliveEvents implements Keepalive.Listener {
+        private final Channel channel;
+
+        KeepaliveEvents(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void answered(Duration silence) {
+            String change = keepalive.answered(silence, config.clock.instant());
+            if (change != null) {
+                log.info(change);
+                Keepalive pings = channel.pipeline().get(Keepalive.class);
+                if (pings != null) {
+                    pings.interval(keepalive.interval()); // announced to the relay in the next PING
+                }
+            }
+        }
+
+        @Override
+        public void lostWhileWaiting(Duration silence, boolean timedOut) {
+            synchronized (TunnelClient.this) {
+                if (state == State.DISABLED || state == State.CLOSED) {
+                    return;
+                }
+            }
+            if (Boolean.TRUE.equals(channel.attr(CLOSED_ON_PURPOSE).get())) {
+                return;
+            }
+            log.warn(keepalive.died(silence, timedOut, config.clock.instant()));
+        }
+    }
+
     /** Last handler of the tunnel: GOAWAY from the relay, errors. */
     private final class Events extends ChannelInboundHandlerAdapter {
         private final Channel channel;
@@ -579,14 +715,28 @@ public final class TunnelClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Default keepalive interval, 180 s. An idle keepalive costs 444 to 510 bytes on an Ethernet link (the PING
+     * exchange with TCP/IP and TLS, 276 to 342 bytes in 3 or 4 packets, and 168 bytes of ARP: after that long both
+     * neighbour entries are stale, so both kernels probe 5 s later), so the 480 a day are 213 to 245 KB (229 KB
+     * measured), under the 300 KB a day an idle cellular device may cost (docs/benchmarks.md). 180 s stays under
+     * common NAT idle timeouts (4 to 5 minutes and more), and the adaptation handles stricter ones.
+     */
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(180);
+    /** Default time the relay has to answer a keepalive PING. */
+    public static final Duration KEEPALIVE_ANSWER = Duration.ofSeconds(20);
+    /** Default shortest interval the keepalive adapts down to. */
+    public static final Duration KEEPALIVE_FLOOR = Duration.ofSeconds(20);
+
     /** Builder of a {@link TunnelClient}. */
     public static final class Builder {
         private RelayLocator locator;
         private SslContext sslContext;
         private TargetPolicy policy;
         private Supplier<String> agentInfo = () -> "{}";
-        private Duration keepaliveInterval = Duration.ofSeconds(25);
-        private Duration keepaliveTimeout = Duration.ofSeconds(10);
+        private Duration keepaliveInterval = DEFAULT_KEEPALIVE;
+        private Duration keepaliveTimeout = KEEPALIVE_ANSWER;
+        private Duration keepaliveFloor = KEEPALIVE_FLOOR;
         private Duration backoffMin = Duration.ofSeconds(1);
         private Duration backoffMax = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -622,9 +772,28 @@ public final class TunnelClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * PING after {@code interval} without anything read (the longest interval the adaptation uses); declare the
+         * relay dead when nothing is read within {@code timeout} after it.
+         */
         public Builder keepalive(Duration interval, Duration timeout) {
             this.keepaliveInterval = positive(interval, "keepalive interval");
             this.keepaliveTimeout = positive(timeout, "keepalive timeout");
+            return this;
+        }
+
+        /** {@link #keepalive(Duration, Duration)} with the timeout {@code min(interval, 20 s)}. */
+        public Builder keepalive(Duration interval) {
+            positive(interval, "keepalive interval");
+            return keepalive(interval, interval.compareTo(KEEPALIVE_ANSWER) < 0 ? interval : KEEPALIVE_ANSWER);
+        }
+
+        /**
+         * The shortest interval the keepalive adapts down to when the site's NAT cuts idle tunnels (default 20 s;
+         * an interval set below it is never shortened).
+         */
+        public Builder keepaliveFloor(Duration floor) {
+            this.keepaliveFloor = positive(floor, "shortest keepalive interval");
             return this;
         }
 

@@ -31,6 +31,14 @@ public final class TunnelProtocol {
     /** Response header: a {@link TunnelError} name explaining a refusal. */
     public static final String HEADER_ERROR = "gangway-error";
 
+    /**
+     * Response header on the agent's answer to {@link #PATH_AGENT_INFO}: the agent's keepalive interval on this
+     * connection in milliseconds (decimal digits). The relay then PINGs the tunnel only after 1.5 times that much
+     * silence. The agent's keepalive PINGs carry it too, in their data ({@code "gwka"} then the milliseconds as a
+     * big-endian u32), so that a change on a live connection reaches the relay.
+     */
+    public static final String HEADER_KEEPALIVE_MS = "gangway-keepalive-ms";
+
     /** Path of the agent-information request the relay sends after a tunnel comes up ({@code GET}). */
     public static final String PATH_AGENT_INFO = "/gangway/v1/agent-info";
 

@@ -33,7 +33,8 @@ class AlarmsAnswerTest {
 
     private void open(AlarmSource source) {
         AgentStreamHandler.Context context = new AgentStreamHandler.Context(target -> { }, () -> "{}",
-                Duration.ofSeconds(1), Runnable::run, () -> { }, source, HOLD);
+                Duration.ofSeconds(1), Runnable::run, () -> { }, source, HOLD, new LanStreams(java.time.Clock.systemUTC()),
+                () -> Duration.ofSeconds(120));
         stream = new EmbeddedChannel(new AgentStreamHandler(context));
         stream.freezeTime();
     }

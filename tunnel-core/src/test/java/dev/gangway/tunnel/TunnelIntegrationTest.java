@@ -219,8 +219,11 @@ class TunnelIntegrationTest {
         try (FreezableProxy proxy = new FreezableProxy(fx.relayAddress())) {
             TunnelClient agent = fx.startAgent(fx.agentBuilder(fx.pki.device("dev-1"), t -> { })
                     .relayLocator(proxy::address)
-                    .keepalive(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60)));
+                    // the agent PINGs every 400 ms but would wait a minute for the answer: the relay finds out first,
+                    // after 1.5 x 400 ms of silence and its own 300 ms timeout
+                    .keepalive(java.time.Duration.ofMillis(400), java.time.Duration.ofSeconds(60)));
             eventually(() -> fx.relay.isOnline("dev-1"));
+            assertThat(fx.relay.keepaliveWait("dev-1")).isEqualTo(java.time.Duration.ofMillis(600));
             proxy.freeze();
             eventually(() -> fx.events.count("down dev-1") == 1);
             assertThat(fx.relay.isOnline("dev-1")).isFalse();
