@@ -29,7 +29,7 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
         Optional<KeySwitchConfig> keySwitch, Optional<AlarmsConfig> alarms, Optional<EasySetupConfig> easySetup,
         Optional<SmsConfig> sms, Optional<OnDemandConfig> onDemand) {
 
-    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(25);
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(180); // the tunnel adapts it to strict NATs
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofSeconds(1);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
 

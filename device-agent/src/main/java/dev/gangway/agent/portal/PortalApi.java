@@ -56,6 +56,7 @@ public final class PortalApi {
     static final String REGISTER_BY_NAME_PATH = "/api/agent/v1/register-by-name";
     static final String RELAY_PATH = "/api/agent/v1/relay";
     static final String SITE_ACCESS_PATH = "/api/agent/v1/site-access";
+    static final String WAKE_PROGRESS_PATH = "/api/agent/v1/wake-progress";
     /** Header carrying the device's signature of a site-access report's body. */
     public static final String SIGNATURE_HEADER = "Gangway-Signature";
     /** How a site-access report is signed: by the device's EC key over the exact body bytes. */
@@ -299,6 +300,30 @@ public final class PortalApi {
         body.put("enabled", enabled);
         body.put("keySwitch", keySwitch);
         body.put("at", at.toString());
+        sendSigned(SITE_ACCESS_PATH, body, certificate, key);
+    }
+
+    /**
+     * {@code POST /api/agent/v1/wake-progress}: tells the portal how far an on-demand device got after a wake-up SMS
+     * ({@code state} {@code dialling}: the SMS was accepted and the agent is opening its tunnel), so that the user who
+     * pressed Connect sees it. Signed with the device key like {@link #reportSiteAccess}; the body is
+     * {@code {"deviceId","wake":<the SMS's epoch seconds>,"state","at","certificate"}}.
+     *
+     * @throws PortalException refused, unreachable or unusable
+     */
+    public void reportWakeProgress(String deviceId, long wake, String state, Instant at, X509Certificate certificate,
+            PrivateKey key) throws PortalException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deviceId", deviceId);
+        body.put("wake", wake);
+        body.put("state", state);
+        body.put("at", at.toString());
+        sendSigned(WAKE_PROGRESS_PATH, body, certificate, key);
+    }
+
+    /** Adds the certificate, signs the exact body bytes with the device key and posts them; 200 or 204 is success. */
+    private void sendSigned(String path, Map<String, Object> body, X509Certificate certificate, PrivateKey key)
+            throws PortalException {
         byte[] json;
         String signature;
         try {
@@ -312,9 +337,9 @@ public final class PortalApi {
             throw new PortalException(PortalException.Kind.BAD_ANSWER, "cannot sign the report with the device key: "
                     + e.getMessage(), e);
         }
-        Answer answer = send(uri(SITE_ACCESS_PATH), () -> HttpRequest.BodyPublishers.ofByteArray(json),
+        Answer answer = send(uri(path), () -> HttpRequest.BodyPublishers.ofByteArray(json),
                 Map.of(SIGNATURE_HEADER, signature));
-        if (answer.status != 200) {
+        if (answer.status != 200 && answer.status != 204) {
             throw refusal(answer);
         }
     }

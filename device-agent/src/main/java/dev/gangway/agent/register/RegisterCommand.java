@@ -1,10 +1,8 @@
 package dev.gangway.agent.register;
 
-import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.DeviceRecord;
 import dev.gangway.agent.identity.IdentityException;
 import dev.gangway.agent.identity.IdentityStore;
-import dev.gangway.agent.identity.Pem;
 import dev.gangway.agent.portal.PortalApi;
 import dev.gangway.agent.portal.PortalException;
 import dev.gangway.agent.portal.Registration;
@@ -20,12 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -161,20 +155,17 @@ public final class RegisterCommand implements Callable<Integer> {
                     : "password") + " and certificate travel unencrypted");
         }
         IdentityStore store = new IdentityStore(identity);
-        try (IdentityStore.Staging staging = store.prepare(force)) {
-            DeviceSerial.Choice chosen = DeviceSerial.choose(Optional.ofNullable(serial),
-                    store.readRecord().map(DeviceRecord::serial), machineIdFile);
-            KeyPair keys = DeviceKeys.generate();
-            String csr = DeviceKeys.csrPem(DeviceKeys.csr(keys, chosen.serial()));
+        try {
             PortalApi api = new PortalApi(portalUri, connectTimeout, requestTimeout, AgentVersion.get(), proxy);
-            Registration answer = byName == null
-                    ? api.register(activationKey, csr, chosen.serial(), AgentVersion.get())
-                    : registerByName(api, byName, csr, chosen.serial(), err);
-            DeviceCredentials credentials = credentials(keys, answer, portalUri, chosen.serial());
-            staging.commit(credentials);
-            out.println("Registered device " + answer.deviceName() + " (" + answer.deviceId() + ")");
-            out.println("Identity saved in " + store.directory() + " (serial " + chosen.serial() + ", from "
-                    + chosen.source() + "); relay " + answer.relayHost() + ":" + answer.relayPort() + ".");
+            Registrar.Registered registered = new Registrar(store, machineIdFile, clock).register(portalUri,
+                    Optional.ofNullable(serial), force, (csr, serialUsed) -> byName == null
+                            ? api.register(activationKey, csr, serialUsed, AgentVersion.get())
+                            : registerByName(api, byName, csr, serialUsed, err),
+                    Registrar.CaCheck.ANY);
+            DeviceRecord device = registered.credentials().device();
+            out.println("Registered device " + device.deviceName() + " (" + device.deviceId() + ")");
+            out.println("Identity saved in " + store.directory() + " (serial " + registered.serial() + ", from "
+                    + registered.serialSource() + "); relay " + device.relayHost() + ":" + device.relayPort() + ".");
             out.flush();
             return 0;
         } catch (PortalException e) {
@@ -286,38 +277,6 @@ public final class RegisterCommand implements Callable<Integer> {
         }
         return new ByName(account.strip(), user.strip(), password, code == null ? null : code.strip(),
                 deviceName.strip(), pool == null || pool.isBlank() ? null : pool.strip());
-    }
-
-    /** Checks that the certificate is for our key and issued by the CA before anything is saved. */
-    private DeviceCredentials credentials(KeyPair keys, Registration answer, URI portalUri, String serialUsed)
-            throws PortalException {
-        X509Certificate certificate;
-        List<X509Certificate> cas;
-        try {
-            certificate = Pem.certificate(answer.certificatePem());
-            cas = Pem.certificates(answer.caCertificatePem());
-        } catch (GeneralSecurityException e) {
-            throw new PortalException(PortalException.Kind.BAD_ANSWER, "the portal's certificate is not readable PEM");
-        }
-        if (!Arrays.equals(certificate.getPublicKey().getEncoded(), keys.getPublic().getEncoded())) {
-            throw new PortalException(PortalException.Kind.BAD_ANSWER,
-                    "the portal's certificate is not for this device's key; nothing was saved");
-        }
-        boolean issued = cas.stream().anyMatch(ca -> {
-            try {
-                certificate.verify(ca.getPublicKey());
-                return true;
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
-        });
-        if (!issued) {
-            throw new PortalException(PortalException.Kind.BAD_ANSWER,
-                    "the portal's certificate is not signed by its CA certificate; nothing was saved");
-        }
-        DeviceRecord record = new DeviceRecord(answer.deviceId(), answer.deviceName(), portalUri.toString(),
-                answer.relayHost(), answer.relayPort(), serialUsed, Instant.now(clock).toString());
-        return new DeviceCredentials(keys.getPrivate(), certificate, cas, record);
     }
 
     /** Exactly one source: {@code --key KEY}, {@code --key -} (standard input) or {@code --key-file FILE}. */

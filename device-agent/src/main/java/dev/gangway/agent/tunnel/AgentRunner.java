@@ -3,15 +3,22 @@ package dev.gangway.agent.tunnel;
 import dev.gangway.agent.alarms.Alarms;
 import dev.gangway.agent.config.AgentConfig;
 import dev.gangway.agent.config.KeySwitchConfig;
+import dev.gangway.agent.config.SmsConfig;
 import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.DeviceRecord;
 import dev.gangway.agent.keyswitch.KeySwitch;
 import dev.gangway.agent.keyswitch.SiteAccessReporter;
 import dev.gangway.agent.keyswitch.StatusOutput;
+import dev.gangway.agent.ondemand.LastWake;
+import dev.gangway.agent.ondemand.OnDemandController;
+import dev.gangway.agent.ondemand.WakeProgressReporter;
+import dev.gangway.agent.ondemand.WakeVerifier;
 import dev.gangway.agent.portal.PortalApi;
 import dev.gangway.agent.portal.RelayAddress;
 import dev.gangway.agent.process.AgentVersion;
+import dev.gangway.agent.sms.SmsInbox;
 import dev.gangway.tunnel.TunnelClient;
+import dev.gangway.tunnel.TunnelError;
 import dev.gangway.tunnel.TunnelTls;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
@@ -31,6 +38,10 @@ import java.util.function.Consumer;
  * without a key switch, that remote access is enabled); then the tunnel starts and the switch is polled. The alarms
  * (queue and listeners) start first of all: a port that cannot be bound stops {@code run} before anything else happens
  * ({@link dev.gangway.agent.alarms.AlarmsSetupException}); the queue is the tunnel's alarm source.
+ *
+ * <p>On demand ({@code on-demand:} in agent.yml): the tunnel client is suspended before it starts and an
+ * {@link OnDemandController} opens and closes it (wake-up SMS, queued alarms, idle time); the key switch goes through
+ * the controller, so that "on" does not dial and "off" wins over a wake-up.
  */
 final class AgentRunner implements AutoCloseable {
 
@@ -41,10 +52,15 @@ final class AgentRunner implements AutoCloseable {
     private final Optional<StatusOutput> statusOutput;
     private final Optional<SiteAccessReporter> reporter;
     private final Optional<Alarms> alarms;
+    private final Optional<OnDemandController> onDemand;
+    private final Optional<WakeProgressReporter> wakeProgress;
 
     private AgentRunner(TunnelClient client, Optional<KeySwitch> keySwitch, Optional<StatusOutput> statusOutput,
-            Optional<SiteAccessReporter> reporter, Optional<Alarms> alarms) {
+            Optional<SiteAccessReporter> reporter, Optional<Alarms> alarms, Optional<OnDemandController> onDemand,
+            Optional<WakeProgressReporter> wakeProgress) {
         this.client = client;
+        this.onDemand = onDemand;
+        this.wakeProgress = wakeProgress;
         this.alarms = alarms;
         this.keySwitch = keySwitch;
         this.statusOutput = statusOutput;
@@ -75,14 +91,23 @@ final class AgentRunner implements AutoCloseable {
         Optional<StatusOutput> statusOutput = config.keySwitch().flatMap(KeySwitchConfig::statusOutput)
                 .map(StatusOutput::start);
         AtomicReference<TunnelClient> built = new AtomicReference<>();
-        Consumer<TunnelClient.State> stateLog = new TunnelStateLog(locator::current,
+        AtomicReference<OnDemandController> controller = new AtomicReference<>();
+        Consumer<TunnelClient.State> tunnelLog = new TunnelStateLog(locator::current,
                 () -> built.get() == null ? null : built.get().lastError());
+        // on demand, the tunnel is down most of the time for reasons the controller logs in its own words; the
+        // tunnel log's "disabled" line is only true when the key switch is off
+        Consumer<TunnelClient.State> stateLog = config.onDemand().isEmpty() ? tunnelLog : state -> {
+            OnDemandController c = controller.get();
+            if (state != TunnelClient.State.DISABLED || (c != null && !c.siteEnabled())) {
+                tunnelLog.accept(state);
+            }
+        };
         TunnelClient client = TunnelClient.builder()
                 .relayLocator(locator)
                 .sslContext(tls)
                 .targetPolicy(new ServiceAllowlist(config.services()))
                 .agentInfo(new AgentInfo(AgentVersion.get(), AgentInfo.hostname(), config.services()))
-                .keepalive(config.keepalive(), config.keepalive())
+                .keepalive(config.keepalive()) // answer within min(interval, 20 s)
                 .backoff(config.backoffMin(), config.backoffMax())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .proxy(config.proxy().orElse(null))
@@ -99,22 +124,38 @@ final class AgentRunner implements AutoCloseable {
         }
         Optional<SiteAccessReporter> reporter = api.map(p -> new SiteAccessReporter(p, identity,
                 keySwitch.isPresent(), clock));
+        Optional<WakeProgressReporter> wakeProgress = config.onDemand().flatMap(o -> api)
+                .map(p -> new WakeProgressReporter(p, identity, clock));
+        Optional<OnDemandController> onDemand = config.onDemand().map(o -> {
+            SmsConfig sms = config.sms().orElseThrow(() -> new IllegalStateException("on-demand needs sms"));
+            WakeVerifier verifier = new WakeVerifier(device.deviceId(), identity.trustedCas(), sms.allowedSenders(),
+                    LastWake.nextTo(config.identity()), clock);
+            return new OnDemandController(o, new SmsInbox(sms), verifier, client, wakeProgress,
+                    alarms.map(Alarms::queue), clock, enabled);
+        });
+        onDemand.ifPresent(controller::set);
         reporter.ifPresent(r -> r.report(enabled));
         client.start();
+        onDemand.ifPresent(OnDemandController::start);
         keySwitch.ifPresent(s -> s.start(on -> {
             if (on) {
                 reporter.ifPresent(r -> r.report(true));
-                client.enable();
+                onDemand.ifPresentOrElse(c -> c.siteAccess(true), client::enable);
             } else {
-                client.disable();
+                onDemand.ifPresentOrElse(c -> c.siteAccess(false), client::disable);
                 reporter.ifPresent(r -> r.report(false));
             }
         }));
-        return new AgentRunner(client, keySwitch, statusOutput, reporter, alarms);
+        return new AgentRunner(client, keySwitch, statusOutput, reporter, alarms, onDemand, wakeProgress);
     }
 
     TunnelClient.State state() {
         return client.state();
+    }
+
+    /** The tunnel's last refusal or failure (e.g. SENT_OFFLINE while sent offline), or null. */
+    TunnelError lastError() {
+        return client.lastError();
     }
 
     /** The running alarms, if configured (tests reach the listeners' bound addresses through it). */
@@ -125,6 +166,8 @@ final class AgentRunner implements AutoCloseable {
     @Override
     public void close() {
         keySwitch.ifPresent(KeySwitch::close);
+        onDemand.ifPresent(OnDemandController::close);
+        wakeProgress.ifPresent(WakeProgressReporter::close);
         client.close();
         reporter.ifPresent(SiteAccessReporter::close);
         statusOutput.ifPresent(StatusOutput::close);

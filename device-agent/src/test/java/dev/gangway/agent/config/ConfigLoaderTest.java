@@ -92,7 +92,7 @@ class ConfigLoaderTest {
     void appliesDefaults() throws Exception {
         AgentConfig config = load("identity: ./id\nservices:\n" + service("hmi", "http", "198.18.0.5", "80"));
         assertThat(config.portal()).isEmpty();
-        assertThat(config.keepalive()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(config.keepalive()).isEqualTo(Duration.ofSeconds(180));
         assertThat(config.backoffMin()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(60));
     }
@@ -372,7 +372,7 @@ class ConfigLoaderTest {
     @Test
     void keepaliveNotANumber() {
         assertThat(error("identity: ./id\nkeepalive-seconds: soon\n")).isEqualTo(prefix()
-                + "keepalive-seconds: 'soon' is not a whole number of seconds; write e.g. keepalive-seconds: 25");
+                + "keepalive-seconds: 'soon' is not a whole number of seconds; write e.g. keepalive-seconds: 180");
     }
 
     @Test

@@ -7,14 +7,17 @@ import dev.gangway.agent.config.AgentConfig;
 import dev.gangway.agent.config.AlarmsConfig;
 import dev.gangway.agent.config.ConfigLoader;
 import dev.gangway.agent.config.KeySwitchConfig;
+import dev.gangway.agent.config.OnDemandConfig;
 import dev.gangway.agent.config.ServiceConfig;
 import dev.gangway.agent.config.ServiceKind;
+import dev.gangway.agent.config.SmsConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -75,6 +78,8 @@ class ShippedAgentYmlTest {
         assertThat(config.proxy()).isEmpty();
         assertThat(config.keySwitch()).isEmpty();
         assertThat(config.alarms()).isEmpty();
+        assertThat(config.sms()).isEmpty();
+        assertThat(config.onDemand()).isEmpty();
     }
 
     @Test
@@ -106,6 +111,8 @@ class ShippedAgentYmlTest {
         assertThat(alarms.httpListen()).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(8025));
         // the default queue lies next to the identity: /var/lib/gangway-agent/alarms in the package
         assertThat(alarms.queueDir()).isEqualTo(dir.resolve("alarms"));
+        assertThat(config.sms()).contains(new SmsConfig(Path.of("/var/spool/gammu/inbox"), List.of("+41790000000")));
+        assertThat(config.onDemand()).contains(new OnDemandConfig(Duration.ofSeconds(600)));
     }
 
     private String registered(String text) {
