@@ -11,7 +11,8 @@ package dev.gangway.client;
  * <tr><td>3</td><td>not signed in, or the session ended</td></tr>
  * <tr><td>4</td><td>sign-in refused (wrong password, two-factor, locked, throttled ...)</td></tr>
  * <tr><td>5</td><td>the user lacks the right</td></tr>
- * <tr><td>6</td><td>no such device, or it is offline</td></tr>
+ * <tr><td>6</td><td>no such device, or it is offline (an on-demand device that cannot be woken, or did not come
+ * online in time)</td></tr>
  * <tr><td>7</td><td>the portal, the relay or the HTTP proxy cannot be reached (or refused the connection)</td></tr>
  * </table>
  */
@@ -39,7 +40,9 @@ public final class ExitCode {
                 SIGNIN_REFUSED;
             case "session-ended" -> NOT_SIGNED_IN;
             case "no-right" -> NO_RIGHT;
-            case "no-such-device", "device-offline" -> NO_DEVICE;
+            case "no-such-device", "device-offline", "no-phone-number", "site-disabled", "not-online", "no-wake" ->
+                NO_DEVICE;
+            case "relay-unavailable" -> UNREACHABLE;
             // "too-many-certificates", "internal", "bad-request" ... : the portal's words, exit code 1
             default -> UNEXPECTED;
         };

@@ -3,6 +3,7 @@ package dev.gangway.client;
 import dev.gangway.client.connect.ConnectCommand;
 import dev.gangway.client.device.DevicesCommand;
 import dev.gangway.client.device.ServicesCommand;
+import dev.gangway.client.device.OfflineCommand;
 import dev.gangway.client.device.WakeCommand;
 import dev.gangway.client.portal.PortalClient;
 import dev.gangway.client.portal.PortalTrust;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
         description = {"Gangway client: reach the LAN services of your machines through the portal's relay, "
             + "as local ports and a SOCKS5 proxy on this computer.", ""},
         subcommands = {LoginCommand.class, LogoutCommand.class, DevicesCommand.class, ServicesCommand.class,
-            WakeCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class},
+            WakeCommand.class, OfflineCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with:  gangway login --portal https://portal.example --account ACME --user alice",
             "then:        gangway devices",
             "             gangway connect press-4",

@@ -282,9 +282,111 @@ class PortalCommandsTest {
         assertThat(t.out()).contains("Press 4 is always connected");
         portal.on("POST /devices/dev-7/wake", 404, FakePortal.error("no-such-device", "no such device"));
         assertThat(fresh().run("wake", "dev-7")).isEqualTo(ExitCode.NO_DEVICE);
-        portal.on("POST /devices/dev-7/wake", 202, null);
-        assertThat(fresh().run("wake", "dev-7", "--json")).isZero();
-        assertThat(Output.JSON.readTree(t.out()).get("woken").booleanValue()).isTrue();
+        portal.on("POST /devices/dev-7/wake", 202, wake("sending", true, null, null, null, null));
+        assertThat(fresh().run("wake", "dev-7", "--json", "--no-wait")).isZero();
+        JsonNode json = Output.JSON.readTree(t.out());
+        assertThat(json.get("woken").booleanValue()).isTrue();
+        assertThat(json.get("state").stringValue()).isEqualTo("sending");
+        assertThat(json.get("estimateSeconds").longValue()).isEqualTo(45);
+    }
+
+    @Test
+    void wakeWaitsUntilOnlineAndTellsEachStepOnce() throws Exception {
+        signedIn();
+        portal.on("POST /devices/dev-8/wake", 202, wake("sending", true, null, null, null, null));
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        portal.on("GET /devices/dev-8/wake", r -> switch (polls.incrementAndGet()) {
+            case 1 -> new Reply(200, wake("sms-sent", true, "2026-11-26T10:00:01Z", null, null, null));
+            case 2 -> new Reply(200, wake("dialling", true, "2026-11-26T10:00:01Z", "2026-11-26T10:00:09Z", null,
+                    null));
+            default -> new Reply(200, wake("online", false, "2026-11-26T10:00:01Z", "2026-11-26T10:00:09Z",
+                    "2026-11-26T10:00:31Z", null));
+        });
+        assertThat(t.run("wake", "Lathe")).as(t.err()).isZero();
+        assertThat(t.out()).isEqualTo(String.join(System.lineSeparator(),
+                "Waking Lathe (usually online about 45 s after the request).", "Wake-up SMS sent.",
+                "Lathe got it and is dialling in.", "Lathe is online (after 31 s).", ""));
+
+        polls.set(0);
+        assertThat(fresh().run("wake", "dev-8", "--json")).isZero();
+        JsonNode json = Output.JSON.readTree(t.out());
+        assertThat(json.get("state").stringValue()).isEqualTo("online");
+        assertThat(json.get("seconds").longValue()).isEqualTo(31);
+        assertThat(json.get("steps")).hasSize(4);
+    }
+
+    @Test
+    void aWakeUpThatFailsOrCannotStartExits6InThePortalsWords() throws Exception {
+        signedIn();
+        portal.on("POST /devices/dev-8/wake", 202, wake("sending", true, null, null, null, null));
+        portal.on("GET /devices/dev-8/wake", 200, wake("failed", false, null, null, null, "no-answer"));
+        assertThat(t.run("wake", "Lathe")).isEqualTo(ExitCode.NO_DEVICE);
+        assertThat(t.err()).contains("gangway: Lathe did not come online: No answer after 5 minutes");
+
+        portal.on("GET /devices/dev-8/wake", 200, wake("sms-sent", true, "2026-11-26T10:00:01Z", null, null, null));
+        assertThat(fresh().run("wake", "Lathe", "--timeout", "1")).isEqualTo(ExitCode.NO_DEVICE);
+        assertThat(t.err()).contains("Lathe is not online after 1 s").contains("wait longer with --timeout");
+
+        portal.on("POST /devices/dev-8/wake", 409, FakePortal.error("no-phone-number",
+                "Lathe has no phone number, so it cannot be woken"));
+        assertThat(fresh().run("wake", "Lathe")).isEqualTo(ExitCode.NO_DEVICE);
+        assertThat(t.err()).contains("Lathe has no phone number, so it cannot be woken");
+        assertThat(fresh().run("wake", "Lathe", "--timeout", "0")).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void offlineSendsTheDeviceOfflineOrSaysWhyNot() throws Exception {
+        signedIn();
+        portal.on("POST /devices/dev-7/offline", 202, "{\"state\":\"sent-offline\"}");
+        assertThat(t.run("offline", "Press 4")).as(t.err()).isZero();
+        assertThat(t.out()).contains("Sent Press 4 offline: its tunnel is closed");
+        assertThat(portal.requests("POST /devices/dev-7/offline")).hasSize(1);
+        assertThat(fresh().run("offline", "dev-7", "--json")).isZero();
+        assertThat(Output.JSON.readTree(t.out()).get("sentOffline").booleanValue()).isTrue();
+
+        portal.on("POST /devices/dev-7/offline", 409, FakePortal.error("not-online", "Press 4 is not online"));
+        assertThat(fresh().run("offline", "dev-7")).isEqualTo(ExitCode.NO_DEVICE);
+        assertThat(t.err()).contains("Press 4 is not online");
+        portal.on("POST /devices/dev-7/offline", 403, FakePortal.error("no-right", "you may not"));
+        assertThat(fresh().run("offline", "dev-7")).isEqualTo(ExitCode.NO_RIGHT);
+    }
+
+    @Test
+    void connectWakesAnAsleepOnDemandDeviceFirst() throws Exception {
+        signedIn();
+        portal.on("GET /devices", 200, "{\"devices\":[" + FakePortal.device("dev-9", "Pump 3", false,
+                "CLIENT_FORWARD").replace("\"status\":\"offline\"", "\"status\":\"asleep\"")
+                .replace("\"onDemand\":false", "\"onDemand\":true") + "]}");
+        portal.on("POST /devices/dev-9/wake", 202, wake("sending", true, null, null, null, null));
+        portal.on("GET /devices/dev-9/wake", 200, wake("failed", false, null, null, null, "no-answer"));
+        assertThat(t.run("connect", "Pump 3")).isEqualTo(ExitCode.NO_DEVICE);
+        assertThat(t.err()).contains("gangway: waking Pump 3 (usually online about 45 s after the request)")
+                .contains("gangway: Pump 3 did not come online: No answer after 5 minutes");
+        assertThat(portal.requests("POST /devices/dev-9/wake")).hasSize(1);
+        assertThat(portal.requests("POST /certificate")).as("nothing else is asked before it is online").isEmpty();
+        assertThat(fresh().run("connect", "Pump 3", "--wake-timeout", "0")).isEqualTo(ExitCode.USAGE);
+    }
+
+    /** A wake-up as the portal answers it. */
+    static String wake(String state, boolean inProgress, String smsSentAt, String diallingAt, String onlineAt,
+            String failure) {
+        StringBuilder json = new StringBuilder("{\"state\":\"" + state + "\",\"inProgress\":" + inProgress
+                + ",\"estimateSeconds\":45,\"elapsedSeconds\":" + (onlineAt != null ? 31 : 3)
+                + ",\"message\":\"" + (failure != null ? "No answer after 5 minutes: the device did not come online."
+                        : "step " + state) + "\"");
+        if (smsSentAt != null) {
+            json.append(",\"smsSentAt\":\"").append(smsSentAt).append('"');
+        }
+        if (diallingAt != null) {
+            json.append(",\"diallingAt\":\"").append(diallingAt).append('"');
+        }
+        if (onlineAt != null) {
+            json.append(",\"onlineAt\":\"").append(onlineAt).append('"');
+        }
+        if (failure != null) {
+            json.append(",\"failure\":\"").append(failure).append('"');
+        }
+        return json.append('}').toString();
     }
 
     // ---- transport failures -----------------------------------------------------------------------------------

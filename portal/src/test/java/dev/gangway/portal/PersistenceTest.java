@@ -340,9 +340,16 @@ public class PersistenceTest extends PortalTestSupport {
                         user, account, t, utc(AT.plusSeconds(1)), utc(AT.plusSeconds(2)), utc(AT.plusSeconds(3)),
                         utc(AT.plusSeconds(4)), utc(AT.plusSeconds(6))),
                 new Fixture("device", "id", "insert into device (id, account_id, name, serial, agent_version, hostname,"
-                        + " services_json, relay_id, created_at, registered_at, last_seen_at)"
-                        + " values (?, ?, 'Press <3>', 'SN-1', '0.1.0', 'press-3', '[]', 'relay-1', ?, ?, ?)",
+                        + " services_json, relay_id, created_at, registered_at, last_seen_at, on_demand, phone_number)"
+                        + " values (?, ?, 'Press <3>', 'SN-1', '0.1.0', 'press-3', '[]', 'relay-1', ?, ?, ?, true,"
+                        + " '+491701234567')",
                         device, account, t, utc(AT.plusSeconds(1)), utc(AT.plusSeconds(2))),
+                new Fixture("device_wake", "id", "insert into device_wake (id, account_id, device_id, requested_by,"
+                        + " requested_via, requested_at, wake_time, state, failure, sms_detail, sms_sent_at,"
+                        + " dialling_at, online_at, ended_at, end_reason) values (?, ?, ?, 'acme/ünï', 'client', ?,"
+                        + " 9000000000, 'online', 'no-answer', 'HTTP 200 from <sms>', ?, ?, ?, ?, 'on-demand tunnel"
+                        + " idle; hung up')", UUID.randomUUID().toString(), account, device, t, utc(AT.plusSeconds(1)),
+                        utc(AT.plusSeconds(2)), utc(AT.plusSeconds(3)), utc(AT.plusSeconds(4))),
                 new Fixture("password_history", "id", "insert into password_history (id, user_id, password_hash,"
                         + " created_at) values (?, ?, '{bcrypt}old', ?)", UUID.randomUUID().toString(), user, t),
                 new Fixture("password_token", "id", "insert into password_token (id, user_id, token_hash, purpose,"

@@ -8,6 +8,7 @@ import dev.gangway.client.Output;
 import dev.gangway.client.StopSignal;
 import dev.gangway.client.Text;
 import dev.gangway.client.device.DeviceFinder;
+import dev.gangway.client.device.Waker;
 import dev.gangway.client.portal.Device;
 import dev.gangway.client.session.SessionAccess;
 import dev.gangway.client.session.SignInOptions;
@@ -20,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code gangway connect DEVICE}: forwards local ports (every service of the device, plus each {@code --forward})
  * and optionally a SOCKS5 proxy to the device's LAN, until SIGINT/SIGTERM.
  *
- * <h2>Lifecycle</h2> Checks the device (exists, online, the user may forward to it), gets a client certificate and
+ * <h2>Lifecycle</h2> Checks the device (exists, online, the user may forward to it; an asleep on-demand device is woken
+ * first and waited for, its steps on standard error, see {@link Waker}), gets a client certificate and
  * connects to the relay ({@link ClientTunnel}), opens the listeners, prints where they are, then waits. Each
  * accepted connection gets a ticket and a stream of its own; one that fails is closed and reported on standard
  * error, and the others go on. On SIGINT/SIGTERM the listeners and the relay connection are closed and a session
@@ -84,6 +87,11 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--no-services", description = "do not forward the device's services (only --forward, --socks)")
     private boolean noServices;
 
+    @Option(names = "--wake-timeout", paramLabel = "SECONDS", defaultValue = "" + Waker.DEFAULT_TIMEOUT_SECONDS,
+            description = "an asleep on-demand device is woken first: how long to wait for it to come online"
+                    + " (default: ${DEFAULT-VALUE})")
+    private long wakeTimeoutSeconds;
+
     /** {@code --socks} takes a port only when one follows, so {@code --socks DEVICE} works. */
     static final class SocksPort implements IParameterConsumer {
         static final int DEFAULT_PORT = 1080;
@@ -108,6 +116,10 @@ public final class ConnectCommand implements Callable<Integer> {
             throw ClientException.usage("--socks " + socks + " is not a TCP port (0-65535; 0: any free one)");
         }
         InetAddress bindAddress = bindAddress(bind);
+        if (wakeTimeoutSeconds < 1 || wakeTimeoutSeconds > 86_400) {
+            throw ClientException.usage("--wake-timeout " + wakeTimeoutSeconds + " is not a number of seconds"
+                    + " between 1 and 86400");
+        }
         if (noServices && specs.isEmpty() && socks == null) {
             throw ClientException.usage("nothing to forward: --no-services needs --forward or --socks");
         }
@@ -122,6 +134,11 @@ public final class ConnectCommand implements Callable<Integer> {
             if (!found.online() && !found.onDemand()) {
                 throw new ClientException(ExitCode.NO_DEVICE, name + " is offline (it has no tunnel to the relay);"
                         + " try again when gangway devices shows it online");
+            }
+            if (!found.online()) {
+                // on demand and asleep: wake it and wait, telling the steps on standard error (stdout is the table)
+                new Waker(access.portal(), access.token(), Waker.POLL, step -> env.warn(step))
+                        .wakeAndWait(found, Duration.ofSeconds(wakeTimeoutSeconds));
             }
             List<ForwardPlan.Entry> plan = ForwardPlan.of(found, specs, noServices);
             if (plan.isEmpty() && socks == null) {

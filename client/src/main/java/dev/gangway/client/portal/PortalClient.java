@@ -90,7 +90,8 @@ public final class PortalClient {
     static final Set<String> KNOWN_ERRORS = Set.of("bad-credentials", "two-factor-required", "two-factor-wrong",
             "signin-refused", "throttled", "bad-request", "session-ended", "no-such-device", "no-right",
             "device-offline", "no-certificate", "bad-target", "bad-csr", "not-on-demand", "browser-refused",
-            "too-many-certificates", "internal");
+            "too-many-certificates", "internal", "no-phone-number", "site-disabled", "not-online", "no-wake",
+            "relay-unavailable");
 
     static {
         if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
@@ -316,10 +317,44 @@ public final class PortalClient {
         return new int[] {ticketRequests.running(), ticketRequests.waiting()};
     }
 
-    /** {@code POST /devices/{id}/wake}. */
-    public void wake(String token, String deviceId) {
+    /**
+     * {@code POST /devices/{id}/wake}: wakes an on-demand device (sends it the wake-up SMS), or answers the wake-up
+     * already in progress, or that it is online. An always-connected device is refused with {@code not-on-demand}.
+     */
+    public WakeProgress wake(String token, String deviceId) {
         Answer answer = send(request("POST", "/devices/" + encode(deviceId) + "/wake", token, Map.of()));
-        expect(answer, 200, 201, 202, 204);
+        expect(answer, 200, 202);
+        return wakeProgress(answer, "the wake-up");
+    }
+
+    /** {@code GET /devices/{id}/wake}: how far the device's latest wake-up got. */
+    public WakeProgress wakeProgress(String token, String deviceId) {
+        Answer answer = send(request("GET", "/devices/" + encode(deviceId) + "/wake", token, null));
+        expect(answer, 200);
+        return wakeProgress(answer, "the wake-up's progress");
+    }
+
+    /** {@code POST /devices/{id}/offline}: closes an on-demand device's tunnel now. */
+    public void offline(String token, String deviceId) {
+        Answer answer = send(request("POST", "/devices/" + encode(deviceId) + "/offline", token, Map.of()));
+        expect(answer, 202, 200, 204);
+    }
+
+    private static WakeProgress wakeProgress(Answer answer, String what) {
+        JsonNode node = object(answer, what);
+        JsonNode inProgress = node.get("inProgress");
+        return new WakeProgress(text(node, "state", what), inProgress != null && inProgress.asBoolean(),
+                number(node, "estimateSeconds"), number(node, "elapsedSeconds"),
+                optionalText(node, "message").map(Text::clean).orElse(""),
+                optionalText(node, "smsSentAt").map(t -> instant(t, what)).orElse(null),
+                optionalText(node, "diallingAt").map(t -> instant(t, what)).orElse(null),
+                optionalText(node, "onlineAt").map(t -> instant(t, what)).orElse(null),
+                optionalText(node, "failure").orElse(null));
+    }
+
+    private static long number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isIntegralNumber() ? Math.max(0, value.longValue()) : 0;
     }
 
     // ---- HTTP -------------------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 package dev.gangway.portal.client;
 
 import dev.gangway.portal.account.ClientSignIn;
+import dev.gangway.portal.device.DeviceWakes;
+import dev.gangway.portal.ondemand.WakeRefused;
+import dev.gangway.portal.ondemand.Wakes;
 import dev.gangway.portal.pki.CertificateAuthority;
 import dev.gangway.portal.pki.Pem;
 import dev.gangway.portal.relay.RelayDirectory;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The client API, {@code /api/client/v1} (JSON; see {@code docs/client-api.md}): sign-in and sign-out, the devices
- * the user may see, client certificates, stream tickets. Every route but the sign-in needs a live client session's
+ * the user may see, client certificates, stream tickets, and waking on-demand devices and sending them offline
+ * ({@link Wakes}). Every route but the sign-in needs a live client session's
  * bearer token ({@link ClientTokenFilter}); every device is looked up within the user's account and needs a right
  * on it, so another account's device answers 404 like one that does not exist. Errors are
  * {@code {"error":"<code>","message":"<plain words>"}}.
@@ -56,11 +61,12 @@ class ClientApiController {
     private final ClientTicketRate ticketRate;
     private final CertificateAuthority authority;
     private final RelayDirectory relays;
+    private final Wakes wakes;
     private final JsonMapper json;
 
     ClientApiController(ClientSignIn signIn, ClientSessions sessions, ClientDevices devices,
             ClientCertificates certificates, ClientTickets tickets, ClientTicketRate ticketRate,
-            CertificateAuthority authority, RelayDirectory relays, JsonMapper json) {
+            CertificateAuthority authority, RelayDirectory relays, Wakes wakes, JsonMapper json) {
         this.signIn = signIn;
         this.sessions = sessions;
         this.devices = devices;
@@ -69,6 +75,7 @@ class ClientApiController {
         this.ticketRate = ticketRate;
         this.authority = authority;
         this.relays = relays;
+        this.wakes = wakes;
         this.json = json;
     }
 
@@ -110,12 +117,48 @@ class ClientApiController {
         return devices.find(caller.user(), deviceId).orElseThrow(() -> ClientApiException.noSuchDevice(deviceId));
     }
 
+    /**
+     * Wakes an on-demand device: 202 with the wake-up (a new one, or the one in progress), 200 when it is online
+     * already. The client then follows it with {@code GET .../wake}.
+     */
     @PostMapping("/devices/{deviceId}/wake")
-    ResponseEntity<Void> wake(@AuthenticationPrincipal ClientPrincipal caller, @PathVariable String deviceId) {
-        ClientDevices.DeviceJson device = devices.find(caller.user(), deviceId)
-                .orElseThrow(() -> ClientApiException.noSuchDevice(deviceId));
-        throw new ClientApiException(HttpStatus.CONFLICT, "not-on-demand", device.name() + " is always "
-                + "connected, not on demand: there is nothing to wake");
+    ResponseEntity<Map<String, Object>> wake(@AuthenticationPrincipal ClientPrincipal caller,
+            @PathVariable String deviceId) {
+        Wakes.Woken woken;
+        try {
+            woken = wakes.wake(caller.user(), deviceId, Wakes.CLIENT);
+        } catch (WakeRefused e) {
+            throw refusal(e, deviceId);
+        }
+        boolean online = !woken.started() && "online".equals(woken.wake().state());
+        return ResponseEntity.status(online ? HttpStatus.OK : HttpStatus.ACCEPTED).body(wakeJson(woken.wake()));
+    }
+
+    /** The device's latest wake-up: its steps so far, or how it failed. */
+    @GetMapping("/devices/{deviceId}/wake")
+    Map<String, Object> wakeProgress(@AuthenticationPrincipal ClientPrincipal caller, @PathVariable String deviceId) {
+        try {
+            return wakes.latest(caller.user(), deviceId).map(ClientApiController::wakeJson)
+                    .orElseThrow(() -> new ClientApiException(HttpStatus.NOT_FOUND, "no-wake", "the device was not"
+                            + " woken yet: wake it with POST .../wake ('gangway wake')"));
+        } catch (WakeRefused e) {
+            throw refusal(e, deviceId);
+        }
+    }
+
+    /** Sends an on-demand device offline at once: 202 once its tunnel is being closed. */
+    @PostMapping("/devices/{deviceId}/offline")
+    ResponseEntity<Map<String, Object>> offline(@AuthenticationPrincipal ClientPrincipal caller,
+            @PathVariable String deviceId) {
+        try {
+            wakes.offline(caller.user(), deviceId, Wakes.CLIENT);
+        } catch (WakeRefused e) {
+            throw refusal(e, deviceId);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("state", "sent-offline");
+        answer.put("message", "its tunnel is closed; it stays asleep until the next wake-up");
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
     }
 
     @PostMapping("/certificate")
@@ -166,6 +209,41 @@ class ClientApiController {
         log.error("Client API request failed", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(ClientErrors.body(ClientErrors.INTERNAL,
                 ClientErrors.INTERNAL_MESSAGE));
+    }
+
+    /** A wake-up in the client API: every field of the view but the internal id; times ISO-8601 or absent. */
+    private static Map<String, Object> wakeJson(DeviceWakes.WakeView wake) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("state", wake.state());
+        answer.put("inProgress", wake.inProgress());
+        answer.put("estimateSeconds", wake.estimateSeconds());
+        answer.put("elapsedSeconds", wake.elapsedSeconds());
+        answer.put("message", wake.message());
+        putTime(answer, "requestedAt", wake.requestedAt());
+        putTime(answer, "smsSentAt", wake.smsSentAt());
+        putTime(answer, "diallingAt", wake.diallingAt());
+        putTime(answer, "onlineAt", wake.onlineAt());
+        putTime(answer, "endedAt", wake.endedAt());
+        if (wake.endReason() != null) {
+            answer.put("endReason", wake.endReason());
+        }
+        if (wake.failure() != null) {
+            answer.put("failure", wake.failure());
+        }
+        return answer;
+    }
+
+    private static void putTime(Map<String, Object> answer, String field, Instant at) {
+        if (at != null) {
+            answer.put(field, at.toString());
+        }
+    }
+
+    private static ClientApiException refusal(WakeRefused e, String deviceId) {
+        if (e.reason() == WakeRefused.Reason.NOT_FOUND) {
+            return ClientApiException.noSuchDevice(deviceId);
+        }
+        return new ClientApiException(HttpStatus.valueOf(e.reason().status()), e.reason().code(), e.getMessage());
     }
 
     private Map<String, Object> relay() {

@@ -99,7 +99,7 @@ class ClientDevices {
         return registry.services(device);
     }
 
-    /** Online, remote access disabled on site, or offline: as the device pages show it. */
+    /** Online, remote access disabled on site, asleep (on demand) or offline: as the device pages show it. */
     DeviceStatus status(Device device) {
         return tunnels.status(device);
     }
@@ -110,7 +110,7 @@ class ClientDevices {
                 .map(s -> new ServiceJson(s.name(), s.kind(), s.host(), s.port())).toList();
         List<String> rightNames = rights.stream().sorted().map(Right::name).toList();
         return new DeviceJson(device.getId(), device.getName(), status.isOnline(), status.wire(), pools,
-                services, rightNames, false);
+                services, rightNames, device.isOnDemand());
     }
 
     /** Device id to the names of the pools holding it that the user reaches it through (all, for admins). */

@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Activation key text: 160 random bits as 32 base32 characters in groups of four ({@code ABCD-EFGH-...}), easy to
  * read out over the phone. Typed keys are normalised (case, dashes, spaces, 0/1/8 typed for O/I/B) before hashing.
+ * {@link #current} finds the key a page sent back (Easy Setup file, activation SMS) if it still may register its
+ * device.
  */
 final class ActivationKeys {
 
@@ -75,5 +79,23 @@ final class ActivationKeys {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
+    }
+
+    /**
+     * The stored key for {@code text} if it is the current key of {@code deviceId}: of that device, unused, and not
+     * expired at {@code now} (a newer key of the device ends the older ones, see
+     * {@link ActivationKeyRepository#expireUnused}). The caller has checked that the device is in the user's account.
+     *
+     * @return empty for a key that is unknown, of another device, used, expired or replaced
+     */
+    static Optional<ActivationKey> current(ActivationKeyRepository keys, String deviceId, String text, Instant now) {
+        String canonical = normalise(text);
+        if (canonical == null) {
+            return Optional.empty();
+        }
+        return keys.findByKeyHash(hash(canonical))
+                .filter(key -> key.getDeviceId().equals(deviceId))
+                .filter(key -> key.getUsedAt() == null)
+                .filter(key -> now.isBefore(key.getExpiresAt()));
     }
 }

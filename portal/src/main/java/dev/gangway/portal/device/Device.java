@@ -1,10 +1,12 @@
 package dev.gangway.portal.device;
 
+import dev.gangway.portal.account.PhoneNumbers;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.annotations.DynamicUpdate;
 
@@ -68,6 +70,17 @@ public class Device {
     @Column(name = "site_access_changed_at")
     private Instant siteAccessChangedAt;
 
+    /**
+     * Connects only when woken (a cellular site billed per megabyte): its agent keeps no tunnel and no keepalive while
+     * idle, a user's Connect sends it a wake-up SMS, and it hangs up after an idle time (docs/on-demand.md).
+     */
+    @Column(name = "on_demand", nullable = false)
+    private boolean onDemand;
+
+    /** The phone number of the device's SIM in international form ({@code +491701234567}); null: none known. */
+    @Column(name = "phone_number", length = PhoneNumbers.MAX_LENGTH)
+    private String phoneNumber;
+
     protected Device() {
     }
 
@@ -86,6 +99,22 @@ public class Device {
 
     void rename(String name) {
         this.name = name;
+    }
+
+    /**
+     * Sets how the device connects and its SIM's phone number.
+     *
+     * @param phoneNumber in the stored form ({@link PhoneNumbers#normalise}), or null for none
+     * @return whether anything changed
+     */
+    boolean connection(boolean onDemand, String phoneNumber) {
+        if (phoneNumber != null && !PhoneNumbers.isNormalised(phoneNumber)) {
+            throw new IllegalArgumentException("phone number not in international form: use PhoneNumbers.normalise");
+        }
+        boolean changed = onDemand != this.onDemand || !Objects.equals(phoneNumber, this.phoneNumber);
+        this.onDemand = onDemand;
+        this.phoneNumber = phoneNumber;
+        return changed;
     }
 
     void seen(Instant at) {
@@ -170,5 +199,15 @@ public class Device {
 
     public Instant getSiteAccessChangedAt() {
         return siteAccessChangedAt;
+    }
+
+    /** Whether the device connects only when woken (wake-up SMS), not always. */
+    public boolean isOnDemand() {
+        return onDemand;
+    }
+
+    /** The phone number of the device's SIM ({@code +491701234567}), or null. */
+    public String getPhoneNumber() {
+        return phoneNumber;
     }
 }

@@ -44,7 +44,8 @@ import org.springframework.web.servlet.view.RedirectView;
 
 /**
  * The device pages: list with live status, add device and its activation page, device page with services, the
- * "Open" action for web services and the device's last alarms.
+ * "Open" action for web services, the device's last alarms, and for on-demand devices the wake-up steps and report
+ * ({@link DeviceWakes}; Connect and Send offline are the on-demand feature's routes) and the connection setting.
  *
  * <p>Every device is looked up within the signed-in user's account and needs a right on it ({@link Access}, read
  * from the database at each request): a device of another account, or one the user holds no right on, answers 404
@@ -67,13 +68,21 @@ class DeviceController {
     private final PortalSettings portal;
     private final DeviceSettings settings;
     private final AlarmService alarms;
+    private final OnDemandSetting onDemand;
+    private final ObjectProvider<DeviceWakes> wakes;
     private final Clock clock;
+
+    /** Wake-ups the device page reports. */
+    static final int WAKES_SHOWN = 10;
 
     DeviceController(DeviceRegistry registry, DeviceTunnels tunnels, DeviceEvents events,
             DeviceCertificates certificates, DeviceCertificateRepository certificateRecords,
             ObjectProvider<HmiSessions> hmiSessions, AccessService access, Pools pools, PortalSettings portal,
-            DeviceSettings settings, AlarmService alarms, Clock clock) {
+            DeviceSettings settings, AlarmService alarms, OnDemandSetting onDemand,
+            ObjectProvider<DeviceWakes> wakes, Clock clock) {
         this.alarms = alarms;
+        this.onDemand = onDemand;
+        this.wakes = wakes;
         this.registry = registry;
         this.tunnels = tunnels;
         this.events = events;
@@ -88,7 +97,8 @@ class DeviceController {
     }
 
     /** One row of the device list. */
-    record DeviceRow(String id, String name, String serial, DeviceStatus status, java.time.Instant lastSeenAt) {
+    record DeviceRow(String id, String name, String serial, DeviceStatus status, java.time.Instant lastSeenAt,
+            boolean onDemand) {
     }
 
     @GetMapping("/")
@@ -101,7 +111,8 @@ class DeviceController {
         Set<String> visible = access.visibleDeviceIds(user);
         List<DeviceRow> rows = registry.list(user.accountId()).stream()
                 .filter(d -> visible.contains(d.getId()))
-                .map(d -> new DeviceRow(d.getId(), d.getName(), d.getSerial(), tunnels.status(d), d.getLastSeenAt()))
+                .map(d -> new DeviceRow(d.getId(), d.getName(), d.getSerial(), tunnels.status(d), d.getLastSeenAt(),
+                        d.isOnDemand()))
                 .toList();
         model.addAttribute("devices", rows);
         model.addAttribute("mayAddDevices", access.holdsAnywhere(user, Right.MANAGE_DEVICES));
@@ -203,6 +214,27 @@ class DeviceController {
         return "redirect:/devices/" + device.getId();
     }
 
+    /** Always connected, or on demand with the phone number of the device's SIM (for the wake-up SMS). */
+    @PostMapping("/devices/{deviceId}/on-demand")
+    String onDemand(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
+            @RequestParam(name = "onDemand", required = false) String onDemandBox,
+            @RequestParam(name = "phoneNumber", required = false) String phoneNumber, Model model,
+            RedirectAttributes redirect) {
+        Device device = device(user, deviceId, Right.MANAGE_DEVICES);
+        boolean wanted = onDemandBox != null && !onDemandBox.isBlank() && !"false".equals(onDemandBox);
+        try {
+            onDemand.change(user.accountId(), device.getId(), wanted, phoneNumber, user.getName());
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("newOnDemand", wanted);
+            model.addAttribute("newPhoneNumber", phoneNumber == null ? "" : phoneNumber);
+            model.addAttribute("phoneNumberError", e.getMessage());
+            return devicePage(user, device, access.rightsOn(user, deviceId), model);
+        }
+        redirect.addFlashAttribute("message", wanted ? "Saved: the device connects on demand, woken by an SMS."
+                : "Saved: the device is always connected.");
+        return "redirect:/devices/" + device.getId();
+    }
+
     @PostMapping("/devices/{deviceId}/revoke")
     String revoke(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
             RedirectAttributes redirect) {
@@ -234,10 +266,13 @@ class DeviceController {
         }
         DeviceStatus status = tunnels.status(device);
         if (!status.isOnline()) {
-            redirect.addFlashAttribute("openError", status == DeviceStatus.SITE_DISABLED
-                    ? device.getName() + ": remote access disabled on site. Its HMI cannot be opened until someone at"
-                            + " the machine turns the key switch on."
-                    : device.getName() + " is offline: its HMI cannot be opened now.");
+            redirect.addFlashAttribute("openError", switch (status) {
+                case SITE_DISABLED -> device.getName() + ": remote access disabled on site. Its HMI cannot be opened"
+                        + " until someone at the machine turns the key switch on.";
+                case ASLEEP -> device.getName() + " is asleep (on demand): press Connect to wake it, then open its"
+                        + " HMI once it is online.";
+                default -> device.getName() + " is offline: its HMI cannot be opened now.";
+            });
             return "redirect:/devices/" + device.getId();
         }
         HmiSessions sessions = hmiSessions.getIfAvailable();
@@ -299,7 +334,25 @@ class DeviceController {
         if (!model.containsAttribute("newName")) {
             model.addAttribute("newName", device.getName());
         }
+        onDemandModel(user, device, rights, model);
         return "devices/show";
+    }
+
+    /** The connection setting, and for on-demand devices the wake-up steps, estimate and report. */
+    private void onDemandModel(PortalUser user, Device device, Set<Right> rights, Model model) {
+        DeviceWakes source = wakes.getIfAvailable();
+        boolean mayConnect = rights.stream().anyMatch(DeviceWakes.CONNECT_RIGHTS::contains);
+        List<DeviceWakes.WakeView> recent = source == null || !device.isOnDemand() ? List.of()
+                : source.recent(user.accountId(), device.getId(), WAKES_SHOWN);
+        model.addAttribute("mayConnect", mayConnect);
+        model.addAttribute("wakes", recent);
+        model.addAttribute("wake", recent.isEmpty() ? null : recent.get(0));
+        model.addAttribute("estimate", source == null || !device.isOnDemand() ? null
+                : source.estimate(user.accountId(), device.getId()));
+        if (!model.containsAttribute("newOnDemand")) {
+            model.addAttribute("newOnDemand", device.isOnDemand());
+            model.addAttribute("newPhoneNumber", device.getPhoneNumber() == null ? "" : device.getPhoneNumber());
+        }
     }
 
     /** The device if the user holds any right on it, else 404; 403 if they lack {@code needed}. */

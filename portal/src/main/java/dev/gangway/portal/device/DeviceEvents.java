@@ -16,9 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server-sent events of device status, per account: event {@code device}, data {@code {"id":"…","online":true}};
- * a device whose site's key switch is off adds what to show instead of "offline":
- * {@code {"id":"…","online":false,"status":"site-disabled","label":"remote access disabled on site"}}
- * ({@link DeviceStatus}).
+ * a device whose site's key switch is off, or an on-demand device without a tunnel, adds what to show instead of
+ * "offline": {@code {"id":"…","online":false,"status":"site-disabled","label":"remote access disabled on site"}},
+ * {@code {"id":"…","online":false,"status":"asleep","label":"asleep (on demand)"}} ({@link DeviceStatus}).
  * A browser only ever receives events of devices of its own account on which its user holds a right now: each
  * event is checked against {@link Access} when it is sent, so a right removed stops the events at once. A comment
  * every 25 s finds dead connections.
@@ -149,7 +149,7 @@ class DeviceEvents {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", deviceId);
         data.put("online", status.isOnline());
-        if (status == DeviceStatus.SITE_DISABLED) {
+        if (status != DeviceStatus.ONLINE && status != DeviceStatus.OFFLINE) {
             data.put("status", status.wire());
             data.put("label", status.label());
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * services of the agent info and the last-seen time are also written to the device row, so the device page lists
  * them when the device is offline. Status changes go out as server-sent events to the device's account. A device
  * without a tunnel whose agent reported its site's key switch off ({@link SiteAccessReports}) shows "remote access
- * disabled on site" instead of "offline" ({@link #status}).
+ * disabled on site" instead of "offline", and an on-demand device "asleep (on demand)" ({@link #status}). A device
+ * coming online or going offline is also published as a {@link DeviceTunnelChanged} application event.
  *
  * <p>Calls must come in order from one thread (the relay feature's event thread); a tunnel replaced by another with
  * the same certificate may report "up" before the old one's "down", hence the count per certificate.
@@ -31,11 +33,13 @@ public class DeviceTunnels implements TunnelEvents {
     private final DeviceEvents events;
     private final JsonMapper json;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher publisher;
     private final Clock clock;
 
     DeviceTunnels(DeviceRepository devices, DeviceEvents events, JsonMapper json, TransactionTemplate transactions,
-            Clock clock) {
+            ApplicationEventPublisher publisher, Clock clock) {
         this.devices = devices;
+        this.publisher = publisher;
         this.events = events;
         this.json = json;
         this.transactions = transactions;
@@ -61,6 +65,7 @@ public class DeviceTunnels implements TunnelEvents {
         log.info("Device {} online ({} services)", deviceId, info.services().size());
         if (!wasOnline) {
             events.publish(accountId, deviceId, DeviceStatus.ONLINE);
+            publisher.publishEvent(new DeviceTunnelChanged(accountId, deviceId, true, null));
         }
     }
 
@@ -81,6 +86,7 @@ public class DeviceTunnels implements TunnelEvents {
             log.info("Device {} offline: {}", deviceId, reason);
             if (seen != null) {
                 publishCurrent(deviceId);
+                publisher.publishEvent(new DeviceTunnelChanged(seen.getAccountId(), deviceId, false, reason));
             }
         }
     }
@@ -96,9 +102,12 @@ public class DeviceTunnels implements TunnelEvents {
         return live != null && !live.isEmpty();
     }
 
-    /** What to show about the device: online, remote access disabled on site (its key switch is off), or offline. */
+    /**
+     * What to show about the device: online, remote access disabled on site (its key switch is off), asleep (on
+     * demand), or offline.
+     */
     public DeviceStatus status(Device device) {
-        return DeviceStatus.of(isOnline(device.getId()), device.isSiteAccessDisabled());
+        return DeviceStatus.of(isOnline(device.getId()), device.isSiteAccessDisabled(), device.isOnDemand());
     }
 
     /** The device's agent reported a change of its key switch (committed): tells the device's watchers. */

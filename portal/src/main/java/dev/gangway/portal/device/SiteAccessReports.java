@@ -1,29 +1,12 @@
 package dev.gangway.portal.device;
 
-import dev.gangway.portal.pki.CertificateAuthority;
 import dev.gangway.portal.pki.DeviceCertificate;
-import dev.gangway.portal.pki.DeviceCertificates;
 import dev.gangway.portal.system.AuditLog;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -43,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * device's key ({@code SHA256withECDSA} over the exact body bytes, base64 in {@code Gangway-Signature}). Checked in
  * this order: the certificate was signed by this portal's CA and is within its dates, the signature matches its key
  * (before anything is looked up), this portal issued it (by serial) and has not revoked it, and it names the device
- * the report is about.
+ * the report is about ({@link AgentReportSignatures}, shared with the other signed agent reports).
  *
  * <h2>Replays and order</h2> The report is dated by the agent ({@code at}); it must be within {@link #MAX_CLOCK_SKEW}
  * of the portal's clock and later (in milliseconds) than the latest accepted report of that device (compared under a
@@ -54,10 +37,9 @@ class SiteAccessReports {
 
     private static final Logger log = LoggerFactory.getLogger(SiteAccessReports.class);
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-    static final String SIGNATURE_HEADER = "Gangway-Signature";
+    static final String SIGNATURE_HEADER = AgentReportSignatures.SIGNATURE_HEADER;
     private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-    private static final int MAX_CERTIFICATE = 8192;
-    private static final int MAX_SIGNATURE = 512;
+    private static final int MAX_CERTIFICATE = AgentReportSignatures.MAX_CERTIFICATE;
 
     /** What the portal now holds for the device. */
     record Result(boolean enabled, boolean changed) {
@@ -84,20 +66,17 @@ class SiteAccessReports {
 
     private final DeviceRepository devices;
     private final DeviceTunnels tunnels;
-    private final DeviceCertificates certificates;
-    private final CertificateAuthority authority;
+    private final AgentReportSignatures signatures;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
 
-    SiteAccessReports(DeviceRepository devices, DeviceTunnels tunnels, DeviceCertificates certificates,
-            CertificateAuthority authority, AuditLog audit, TransactionTemplate transactions, JsonMapper json,
-            Clock clock) {
+    SiteAccessReports(DeviceRepository devices, DeviceTunnels tunnels, AgentReportSignatures signatures,
+            AuditLog audit, TransactionTemplate transactions, JsonMapper json, Clock clock) {
         this.devices = devices;
         this.tunnels = tunnels;
-        this.certificates = certificates;
-        this.authority = authority;
+        this.signatures = signatures;
         this.audit = audit;
         this.transactions = transactions;
         this.json = json;
@@ -111,9 +90,12 @@ class SiteAccessReports {
                     + SIGNATURE_ALGORITHM + " signature of the body, base64, in the " + SIGNATURE_HEADER + " header");
         }
         Report report = parse(body);
-        X509Certificate certificate = certificate(report.certificate());
-        verifySignature(certificate, body, signature.strip());
-        DeviceCertificate issued = issuedTo(certificate, report.deviceId());
+        DeviceCertificate issued;
+        try {
+            issued = signatures.verify(body, signature, report.certificate(), report.deviceId());
+        } catch (AgentReportSignatures.RefusedException e) {
+            throw new RefusedException(e.status(), e.getMessage());
+        }
         Instant now = clock.instant();
         if (Duration.between(now, report.at()).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
             throw new RefusedException(HttpStatus.BAD_REQUEST, "the report is dated " + report.at()
@@ -191,69 +173,6 @@ class SiteAccessReports {
         // milliseconds are what the agent sends and every database stores
         return new Report(deviceId.stringValue(), enabled.booleanValue(), keySwitch == null || keySwitch.booleanValue(),
                 when.truncatedTo(ChronoUnit.MILLIS), certificate.stringValue());
-    }
-
-    /** Parses the certificate; it must be signed by our CA and within its dates. */
-    private X509Certificate certificate(String pem) {
-        X509Certificate certificate;
-        try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-        } catch (CertificateException | ClassCastException e) {
-            throw bad("certificate must be the device certificate (PEM)");
-        }
-        try {
-            certificate.verify(authority.certificate().getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new RefusedException(HttpStatus.FORBIDDEN, "the certificate was not issued by this portal");
-        }
-        try {
-            certificate.checkValidity(Date.from(clock.instant()));
-        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            throw new RefusedException(HttpStatus.FORBIDDEN, "the device certificate is not valid now (until "
-                    + certificate.getNotAfter().toInstant() + "): register the device again");
-        }
-        return certificate;
-    }
-
-    private static void verifySignature(X509Certificate certificate, byte[] body, String signature) {
-        boolean valid;
-        try {
-            if (signature.length() > MAX_SIGNATURE) {
-                throw new IllegalArgumentException("too long");
-            }
-            Signature verifier = Signature.getInstance(SIGNATURE_ALGORITHM);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(body);
-            valid = verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            valid = false;
-        }
-        if (!valid) {
-            throw new RefusedException(HttpStatus.FORBIDDEN, "the signature does not match the report and the"
-                    + " device certificate");
-        }
-    }
-
-    /** This portal issued the certificate, has not revoked it, and issued it to {@code deviceId}. */
-    private DeviceCertificate issuedTo(X509Certificate certificate, String deviceId) {
-        String serial = DeviceCertificates.serialOf(certificate);
-        DeviceCertificate issued = certificates.findBySerial(serial).orElseThrow(() -> new RefusedException(
-                HttpStatus.FORBIDDEN, "unknown device certificate: register the device again"));
-        if (issued.getRevokedAt() != null) {
-            throw new RefusedException(HttpStatus.FORBIDDEN, "this device's certificate was revoked: register the"
-                    + " device again");
-        }
-        if (!issued.getDeviceId().equals(deviceId) || !deviceId.equals(commonName(certificate))) {
-            throw new RefusedException(HttpStatus.FORBIDDEN, "the certificate is not device " + deviceId + "'s");
-        }
-        return issued;
-    }
-
-    private static String commonName(X509Certificate certificate) {
-        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-        RDN[] cns = subject.getRDNs(BCStyle.CN);
-        return cns.length == 1 ? IETFUtils.valueToString(cns[0].getFirst().getValue()) : null;
     }
 
     private static RefusedException bad(String message) {

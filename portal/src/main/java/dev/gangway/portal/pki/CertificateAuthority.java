@@ -112,7 +112,7 @@ public class CertificateAuthority {
             throw new IllegalArgumentException("bad statement purpose: " + purpose);
         }
         try {
-            java.security.Signature signer = java.security.Signature.getInstance(SIGNATURE);
+            java.security.Signature signer = java.security.Signature.getInstance(SIGNATURE, Crypto.PROVIDER);
             signer.initSign(caKey);
             signer.update(("gangway-" + purpose + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             signer.update(data);

@@ -27,10 +27,11 @@ import org.springframework.stereotype.Component;
  * tunnel events to the registry, tickets checked with the portal's ticket key. Stream clients (the Gangway client)
  * must present bound tickets, and each of their streams is checked once more by {@link ClientStreams} (session,
  * certificate, user, right) before it opens, and {@link OpenStreams} ends the ones whose right went away. A relay
- * that cannot start fails the portal's start.
+ * that cannot start fails the portal's start. Features close a device's tunnel through {@link TunnelDisconnector}
+ * (send an on-demand device offline).
  */
 @Component
-class EmbeddedRelay implements SmartLifecycle, RelayDirectory, OpenStreams {
+class EmbeddedRelay implements SmartLifecycle, RelayDirectory, OpenStreams, TunnelDisconnector {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRelay.class);
 
@@ -149,6 +150,16 @@ class EmbeddedRelay implements SmartLifecycle, RelayDirectory, OpenStreams {
     public int closeStreams(Predicate<StreamTicket> which, TunnelError reason) {
         RelayServer s = server;
         return s == null ? 0 : s.closeStreams(which, reason);
+    }
+
+    @Override
+    public boolean disconnect(String deviceId, TunnelError reason) {
+        RelayServer s = server;
+        if (s == null) {
+            return false;
+        }
+        s.disconnect(deviceId, reason);
+        return true;
     }
 
     /** The running relay, if started. */

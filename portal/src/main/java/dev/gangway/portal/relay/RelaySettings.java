@@ -17,8 +17,11 @@ import org.springframework.validation.annotation.Validated;
  * @param publicHost host name or address agents dial and the relay certificate names (env
  *     {@code GANGWAY_RELAY_PUBLIC_HOST}, default {@code localhost})
  * @param publicPort port agents dial when it differs from {@code port} (NAT, load balancer); 0 means {@code port}
- * @param keepaliveInterval PING after this much idle time on a tunnel
- * @param keepaliveTimeout a tunnel whose PING is not answered within this time is dead
+ * @param keepaliveInterval PING a connection after this much idle time. A device tunnel whose agent announces its
+ *     own keepalive interval (agent-info header) is left to that agent: the relay PINGs it only after 1.5 times the
+ *     agent's interval of silence, or this, whichever is longer (agent default 180 s, so 270 s: the agent missed a
+ *     beat); agents that announce nothing, and stream clients, get this
+ * @param keepaliveTimeout a connection whose PING is not answered within this time is dead
  * @param maxStreamsPerTunnel concurrent streams one device tunnel may carry
  */
 @Validated

@@ -35,7 +35,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * Tenant isolation of the client API (the part {@code TenantIsolationTest} leaves to this test): every
  * {@code /api/client/**} route of the request-mapping registry, called with a bearer token of account A's
  * administrator (the strongest user a tenant has) and account B's device id in the path and in the body (with A's
- * own valid certificate, so nothing but the device stands in the way). Every answer must be a refusal, or an answer
+ * own valid certificate, so nothing but the device stands in the way; B's device is on demand, so waking it or
+ * sending it offline would act). Every answer must be a refusal, or an answer
  * about A's own session that shows nothing of B; B's rows in every table are unchanged afterwards, and no ticket was
  * signed for B's device.
  *
@@ -45,8 +46,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 class ClientApiIsolationTest extends ClientApiTestSupport {
 
-    /** The client API's routes; fewer means the enumeration broke. */
-    static final int MIN_ROUTES = 7;
+    /** The client API's routes; fewer means the enumeration broke (9 with wake, its progress and offline). */
+    static final int MIN_ROUTES = 9;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -78,6 +79,9 @@ class ClientApiIsolationTest extends ClientApiTestSupport {
         data.poolDevice(pool, victimDevice);
         PortalUser victim = data.userWith(victimAdmin, pool, Right.CLIENT_FORWARD);
         DeviceTestData.online(tunnels, victimDevice);
+        // on demand with a phone number, so a wake-up or Send offline that got through would show in B's rows
+        // (a device_wake row, an audit event) or B's answers
+        jdbc.update("update device set on_demand = true, phone_number = '+491709990001' where id = ?", victimDevice);
         String victimAddress = newAddress();
         String victimToken = token(victim, "unused", victimAddress);
         victimFingerprint = certificate(victimToken, victimAddress).fingerprint();
