@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The device agent process: {@code agent <work dir> <relay port> <target port> [<relay host> <keepalive s>
  * <keepalive timeout s>]}; allows exactly the bench target and prints {@code READY ...} once its tunnel is connected.
- * Without the last three it connects to 127.0.0.1 with a 25 s / 10 s keepalive.
+ * Without the last three it connects to 127.0.0.1 with the {@link TunnelClient} keepalive defaults (120 s, answer
+ * within 20 s).
  */
 final class AgentRole {
 
@@ -28,8 +29,9 @@ final class AgentRole {
         TestPki pki = new TestPki(Path.of(args[0]));
         int relayPort = Integer.parseInt(args[1]);
         String relayHost = args.length > 3 ? args[3] : "127.0.0.1";
-        Duration keepalive = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 25);
-        Duration keepaliveTimeout = Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 10);
+        Duration keepalive = args.length > 4 ? Duration.ofSeconds(Long.parseLong(args[4])) : TunnelClient.DEFAULT_KEEPALIVE;
+        Duration keepaliveTimeout = args.length > 5 ? Duration.ofSeconds(Long.parseLong(args[5]))
+                : TunnelClient.KEEPALIVE_ANSWER;
         LanTarget allowed = new LanTarget("127.0.0.1", Integer.parseInt(args[2]));
         SslContext tls = TunnelTls.forAgent(TestPki.readPrivateKey(pki.agentKey(), "EC"),
                 new X509Certificate[] {TestPki.readCertificate(pki.agentCert())},

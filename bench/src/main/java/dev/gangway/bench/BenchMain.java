@@ -20,8 +20,12 @@ public final class BenchMain {
                 int scenario = Arrays.asList(rest).indexOf("--scenario");
                 if (scenario >= 0) {
                     String name = scenario + 1 < rest.length ? rest[scenario + 1] : "";
+                    if (name.equals("idle-tunnels")) {
+                        System.exit(IdleTunnelsRun.run(rest));
+                        return;
+                    }
                     if (!name.equals("keepalive")) {
-                        System.err.println("bench: unknown --scenario '" + name + "'; the only one is keepalive");
+                        System.err.println("bench: unknown --scenario '" + name + "'; use keepalive or idle-tunnels");
                         System.exit(2);
                     }
                     System.exit(KeepaliveRun.run(rest));

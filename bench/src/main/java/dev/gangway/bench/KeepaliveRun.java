@@ -1,5 +1,6 @@
 package dev.gangway.bench;
 
+import dev.gangway.tunnel.TunnelClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,13 +32,22 @@ final class KeepaliveRun {
 
     /**
      * The deployed relay is the portal's EmbeddedRelay: {@code RelaySettings} defaults keepalive-interval 25 s,
-     * keepalive-timeout 10 s (RelayServer's own builder default, 30 s / 10 s, is not what runs).
+     * keepalive-timeout 10 s (RelayServer's own builder default, 30 s / 10 s, is not what runs). On a device tunnel
+     * whose agent announces its interval the relay waits {@code max(25 s, 1.5 × the agent's)} before it PINGs.
      */
     static final int RELAY_KEEPALIVE_S = 25;
     static final int RELAY_KEEPALIVE_TIMEOUT_S = 10;
-    /** device-agent: {@code AgentConfig.DEFAULT_KEEPALIVE} 25 s, which {@code AgentRunner} passes as interval and timeout. */
-    static final int AGENT_KEEPALIVE_S = 25;
-    static final int AGENT_KEEPALIVE_TIMEOUT_S = 25;
+    /**
+     * device-agent: {@code AgentConfig.DEFAULT_KEEPALIVE} 120 s, which {@code AgentRunner} passes to
+     * {@code TunnelClient.Builder.keepalive(interval)} (answer timeout min(interval, 20 s)).
+     */
+    static final int AGENT_KEEPALIVE_S = (int) TunnelClient.DEFAULT_KEEPALIVE.toSeconds();
+    static final int AGENT_KEEPALIVE_TIMEOUT_S = (int) TunnelClient.KEEPALIVE_ANSWER.toSeconds();
+    /**
+     * The window's default: two agent intervals. A window that is a whole number of keepalive periods holds that
+     * many exchanges whatever its phase (an exchange cut by the start is completed by the one cut by the end).
+     */
+    static final int DEFAULT_WINDOW_S = 2 * AGENT_KEEPALIVE_S;
     static final int SSH_ALIVE_S = 15;
     static final long TARGET_BYTES_PER_DAY = 300_000;
 
@@ -55,7 +65,7 @@ final class KeepaliveRun {
     }
 
     static int run(String[] args) throws Exception {
-        int window = 180;
+        int window = DEFAULT_WINDOW_S;
         int settle = 10;
         Path work = null;
         Path docs = null;
@@ -76,7 +86,7 @@ final class KeepaliveRun {
                 case "--docs" -> docs = Path.of(args[++i]);
                 default -> {
                     System.err.println("bench: unknown option '" + a + "' for --scenario keepalive; use "
-                            + "--window-seconds N (default 180), --settle-seconds N (default 10)");
+                            + "--window-seconds N (default " + DEFAULT_WINDOW_S + "), --settle-seconds N (default 10)");
                     return 2;
                 }
             }
@@ -175,9 +185,11 @@ final class KeepaliveRun {
 
         long perDay = Math.round(tun.bytes() * 86400.0 / seconds);
         long sshPerDay = Math.round(sshUsed.bytes() * 86400.0 / seconds);
-        String intervals = String.format(Locale.ROOT, "relay PING after %d s idle (timeout %d s, portal RelaySettings "
-                + "default), agent PING after %d s idle (timeout %d s, device-agent default)", RELAY_KEEPALIVE_S,
-                RELAY_KEEPALIVE_TIMEOUT_S, AGENT_KEEPALIVE_S, AGENT_KEEPALIVE_TIMEOUT_S);
+        String intervals = String.format(Locale.ROOT, "agent PING after %d s idle (answer timeout %d s, device-agent "
+                + "default; adaptive, it stays there on a path that keeps idle connections), announced to the relay; "
+                + "relay PING only after max(%d s, 1.5 × %d s) = %d s idle (timeout %d s, portal RelaySettings default)",
+                AGENT_KEEPALIVE_S, AGENT_KEEPALIVE_TIMEOUT_S, RELAY_KEEPALIVE_S, AGENT_KEEPALIVE_S,
+                Math.max(RELAY_KEEPALIVE_S, AGENT_KEEPALIVE_S * 3 / 2), RELAY_KEEPALIVE_TIMEOUT_S);
 
         System.out.println();
         System.out.println(String.format(Locale.ROOT,
@@ -218,8 +230,10 @@ final class KeepaliveRun {
             md.append("- ssh: `ssh -F /dev/null -N -o ServerAliveInterval=" + SSH_ALIVE_S + "` to sshd (")
                     .append(ssh != null ? sshVersion(ssh) : "not available").append(")\n\n");
             md.append("Exchanges are bursts of traffic (runs of 1 s counter samples that changed) larger than 100 B; "
-                    + "smaller bursts are lone ARP request/reply pairs (42 B frames). Bytes per exchange = all bytes "
-                    + "in the window ÷ exchanges, so ARP is charged to the keepalive.\n\n");
+                    + "a burst that starts within " + Bursts.SAME_EXCHANGE_S + " s of an exchange's start belongs to "
+                    + "it (after a long idle period each kernel sends a unicast ARP probe 5 s after the exchange); "
+                    + "other smaller bursts are lone ARP request/reply pairs (42 B frames). Bytes per exchange = all "
+                    + "bytes in the window ÷ exchanges, so ARP is charged to the keepalive.\n\n");
             md.append("| link | bytes in window | packets | exchanges | bytes per exchange | bytes/day |\n");
             md.append("|---|---|---|---|---|---|\n");
             md.append(String.format(Locale.ROOT, "| tunnel (agent ↔ relay) | %d | %d | %d | %s | %d |\n",
@@ -230,6 +244,7 @@ final class KeepaliveRun {
                         SSH_ALIVE_S, sshUsed.bytes(), sshUsed.rxPackets + sshUsed.txPackets, sshBursts.exchanges,
                         perExchangeNumber(sshUsed, sshBursts.exchanges), sshPerDay));
             }
+            md.append("\nTunnel: ").append(tunBursts).append(" of the window.\n");
             md.append("\n").append(verdict).append("\n\n```\n");
             md.append("keepalive_bytes_per_day=").append(perDay).append("\n");
             md.append("ssh_keepalive_bytes_per_day=").append(ssh != null ? String.valueOf(sshPerDay) : "n/a")
@@ -245,21 +260,38 @@ final class KeepaliveRun {
 
     /**
      * Bursts of traffic in 1 s counter samples: a run of samples with traffic is one burst. A burst above
-     * {@link #LINK_ONLY_BYTES} is a keepalive exchange; a smaller one is link-layer chatter (an ARP request and
-     * reply are 2 × 42 B), counted apart but not subtracted.
+     * {@link #LINK_ONLY_BYTES} is a keepalive exchange, and a burst that starts within {@link #SAME_EXCHANGE_S} of an
+     * exchange's start belongs to it (after an idle period longer than the neighbour cache's reachable time, each
+     * kernel sends a unicast ARP probe 5 s after the exchange); another smaller one is link-layer chatter (an ARP
+     * request and reply are 2 × 42 B). All are counted, nothing is subtracted.
      */
     private static final class Bursts {
         static final long LINK_ONLY_BYTES = 100;
+        static final int SAME_EXCHANGE_S = 10;
         long exchanges;
+        long trailing;
         long linkOnly;
+        private int lastExchange = -1_000_000;
+        /** Second of the window in which each exchange started. */
+        final List<Integer> starts = new ArrayList<>();
         private long current;
+        private int second;
+        private int start;
 
         void bin(long bytes) {
+            second++;
             if (bytes > 0) {
+                if (current == 0) {
+                    start = second;
+                }
                 current += bytes;
             } else if (current > 0) {
-                if (current > LINK_ONLY_BYTES) {
+                if (start - lastExchange <= SAME_EXCHANGE_S) {
+                    trailing++;
+                } else if (current > LINK_ONLY_BYTES) {
                     exchanges++;
+                    starts.add(start);
+                    lastExchange = start;
                 } else {
                     linkOnly++;
                 }
@@ -269,7 +301,10 @@ final class KeepaliveRun {
 
         @Override
         public String toString() {
-            return exchanges + " exchange(s)" + (linkOnly > 0 ? " + " + linkOnly + " ARP-only burst(s)" : "");
+            return exchanges + " exchange(s)" + (starts.isEmpty() ? "" : " starting in second(s) " + starts)
+                    + (trailing > 0 ? " + " + trailing + " trailing burst(s) within " + SAME_EXCHANGE_S
+                            + " s of one (ARP probes)" : "")
+                    + (linkOnly > 0 ? " + " + linkOnly + " ARP-only burst(s)" : "");
         }
     }
 
