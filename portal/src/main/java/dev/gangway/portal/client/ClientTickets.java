@@ -84,6 +84,9 @@ class ClientTickets {
             throw new ClientApiException(HttpStatus.CONFLICT, "device-offline", status == DeviceStatus.SITE_DISABLED
                     ? device.getName() + ": remote access disabled on site; it can be reached again when someone at "
                             + "the machine turns the key switch on"
+                    : status == DeviceStatus.ASLEEP
+                    ? device.getName() + " is asleep (an on-demand device): wake it first ('wake' or POST /devices/"
+                            + device.getId() + "/wake), then connect when it is online"
                     : device.getName() + " is offline: its agent is not connected to the relay; try again when it "
                             + "is online");
         }
