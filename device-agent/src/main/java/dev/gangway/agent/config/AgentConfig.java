@@ -104,7 +104,7 @@ public record AgentConfig(Path identity, Optional<URI> portal, Duration keepaliv
 
     /** Whether {@code run} may start without an identity and wait for one (Easy Setup file or activation SMS). */
     public boolean canSelfRegister() {
-        return easySetup.isPresent() || sms.isPresent();
+        return easySetup.isPresent() || sms.flatMap(SmsConfig::registerAccount).isPresent();
     }
 
     /** Without a proxy or a key switch. */

@@ -73,7 +73,8 @@ public final class ConfigLoader {
         Optional<EasySetupConfig> easySetup = new EasySetupSection(this).read(present(root, "easy-setup"));
         Optional<SmsConfig> sms = new SmsSection(this).read(present(root, "sms"));
         Optional<OnDemandConfig> onDemand = new OnDemandSection(this).read(present(root, "on-demand"), sms);
-        Path identity = identity(present(root, "identity"), easySetup.isPresent() || sms.isPresent());
+        Path identity = identity(present(root, "identity"),
+                easySetup.isPresent() || sms.flatMap(SmsConfig::registerAccount).isPresent());
         Optional<URI> portal = portal(present(root, "portal"));
         Duration keepalive = seconds(present(root, "keepalive-seconds"), "keepalive-seconds",
                 AgentConfig.DEFAULT_KEEPALIVE, 5, true);

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class SmsSection {
 
-    private static final List<String> KEYS = List.of("inbox", "allowed-senders");
+    private static final List<String> KEYS = List.of("inbox", "allowed-senders", "register-account");
     private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{3,20}");
 
     private final ConfigLoader loader;
@@ -57,8 +57,19 @@ final class SmsSection {
                 senders.add(number);
             }
         }
+        Optional<String> account = Optional.empty();
+        JsonNode registerAccount = ConfigLoader.present(node, "register-account");
+        if (registerAccount != null) {
+            String name = registerAccount.isString() ? registerAccount.stringValue().trim() : "";
+            if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+                throw loader.error("sms.register-account", "must be the name of the portal account the device may "
+                        + "join by an activation SMS (as users type it when they sign in), not "
+                        + ConfigLoader.describe(registerAccount));
+            }
+            account = Optional.of(name);
+        }
         try {
-            return Optional.of(new SmsConfig(loader.nextToConfig(inbox.stringValue().trim()), senders));
+            return Optional.of(new SmsConfig(loader.nextToConfig(inbox.stringValue().trim()), senders, account));
         } catch (InvalidPathException e) {
             throw loader.error("sms.inbox", "'" + inbox.stringValue() + "' is not a valid path");
         }

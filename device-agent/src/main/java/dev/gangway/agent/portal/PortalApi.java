@@ -201,11 +201,25 @@ public final class PortalApi {
     /** {@code POST /api/agent/v1/register}; the activation key goes in the body only, never in a log. */
     public Registration register(String activationKey, String csrPem, String serial, String agentVersion)
             throws PortalException {
+        return register(activationKey, csrPem, serial, agentVersion, null);
+    }
+
+    /**
+     * {@code POST /api/agent/v1/register} for a device bound to an account: the portal refuses a key of another
+     * account.
+     *
+     * @param account the account the key must belong to, or null for any
+     */
+    public Registration register(String activationKey, String csrPem, String serial, String agentVersion,
+            String account) throws PortalException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("activationKey", activationKey);
         body.put("csr", csrPem);
         body.put("serial", serial);
         body.put("agentVersion", agentVersion);
+        if (account != null) {
+            body.put("account", account);
+        }
         byte[] json = JSON.writeValueAsBytes(body);
         Answer answer = send(uri(REGISTER_PATH), () -> HttpRequest.BodyPublishers.ofByteArray(json));
         if (answer.status != 200 && answer.status != 201) {

@@ -79,8 +79,18 @@ public final class Registrar {
      */
     public Registered withKey(PortalApi api, URI portal, String activationKey, CaCheck caCheck)
             throws PortalException, IdentityException, IOException, GeneralSecurityException {
+        return withKey(api, portal, activationKey, Optional.empty(), caCheck);
+    }
+
+    /**
+     * Registers with a one-time activation key that must belong to {@code account} when given (the portal refuses a
+     * key of another account).
+     */
+    public Registered withKey(PortalApi api, URI portal, String activationKey, Optional<String> account,
+            CaCheck caCheck) throws PortalException, IdentityException, IOException, GeneralSecurityException {
         return register(portal, Optional.empty(), false,
-                (csr, serial) -> api.register(activationKey, csr, serial, AgentVersion.get()), caCheck);
+                (csr, serial) -> api.register(activationKey, csr, serial, AgentVersion.get(), account.orElse(null)),
+                caCheck);
     }
 
     /**

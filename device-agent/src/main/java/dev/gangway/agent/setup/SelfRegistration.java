@@ -1,6 +1,7 @@
 package dev.gangway.agent.setup;
 
 import dev.gangway.agent.config.AgentConfig;
+import dev.gangway.agent.config.SmsConfig;
 import dev.gangway.agent.identity.DeviceCredentials;
 import dev.gangway.agent.identity.DeviceRecord;
 import dev.gangway.agent.identity.IdentityException;
@@ -122,7 +123,7 @@ public final class SelfRegistration {
         this.poll = poll;
         this.registrar = new Registrar(new IdentityStore(config.identity()), machineIdFile, clock);
         this.medium = config.easySetup().map(EasySetupMedium::new);
-        this.inbox = config.sms().map(SmsInbox::new);
+        this.inbox = config.sms().filter(s -> s.registerAccount().isPresent()).map(SmsInbox::new);
     }
 
     public SelfRegistration(AgentConfig config) {
@@ -135,7 +136,8 @@ public final class SelfRegistration {
      * @return the problem as {@code field: sentence}
      */
     public static Optional<String[]> misconfiguration(AgentConfig config) {
-        if (config.sms().isPresent() && config.portal().isEmpty() && config.easySetup().isEmpty()) {
+        if (config.sms().flatMap(SmsConfig::registerAccount).isPresent() && config.portal().isEmpty()
+                && config.easySetup().isEmpty()) {
             return Optional.of(new String[] {"portal", "missing; registration by SMS needs the portal's address here "
                     + "(an activation SMS must name this same portal), e.g. portal: https://portal.example"});
         }
@@ -351,7 +353,7 @@ public final class SelfRegistration {
                 PortalApi api = new PortalApi(base, CONNECT_TIMEOUT, REQUEST_TIMEOUT, AgentVersion.get(),
                         config.proxy());
                 Registrar.Registered registered = registrar.withKey(api, base, sms.activationKey(),
-                        Registrar.CaCheck.ANY);
+                        config.sms().flatMap(SmsConfig::registerAccount), Registrar.CaCheck.ANY);
                 return new Registered(registered.credentials(), Optional.empty(), "by " + from);
             }
 

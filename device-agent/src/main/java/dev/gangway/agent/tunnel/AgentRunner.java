@@ -26,8 +26,13 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires configuration and identity into a running {@link TunnelClient}, with the site's key switch, its status output
@@ -46,6 +51,9 @@ import java.util.function.Consumer;
 final class AgentRunner implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long an always-connected agent that was sent offline waits before it reconnects. */
+    static final Duration SENT_OFFLINE_RECONNECT = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
 
     private final TunnelClient client;
     private final Optional<KeySwitch> keySwitch;
@@ -96,7 +104,22 @@ final class AgentRunner implements AutoCloseable {
                 () -> built.get() == null ? null : built.get().lastError());
         // on demand, the tunnel is down most of the time for reasons the controller logs in its own words; the
         // tunnel log's "disabled" line is only true when the key switch is off
-        Consumer<TunnelClient.State> stateLog = config.onDemand().isEmpty() ? tunnelLog : state -> {
+        AtomicBoolean siteOn = new AtomicBoolean(true);
+        Consumer<TunnelClient.State> stateLog = config.onDemand().isEmpty() ? tunnelLog.andThen(state -> {
+            // "Send offline" is for on-demand devices; an always-connected agent that gets it anyway (the portal's
+            // on-demand flag set for an agent not configured so) must not stay down until someone restarts it
+            TunnelClient c = built.get();
+            if (state == TunnelClient.State.DISABLED && c != null && c.lastError() == TunnelError.SENT_OFFLINE) {
+                log.warn("the portal sent this device offline, but it is not configured as on-demand (no on-demand: "
+                        + "in its configuration); reconnecting in {} s", SENT_OFFLINE_RECONNECT.toSeconds());
+                CompletableFuture.runAsync(() -> {
+                    if (siteOn.get() && c.state() == TunnelClient.State.DISABLED
+                            && c.lastError() == TunnelError.SENT_OFFLINE) {
+                        c.enable();
+                    }
+                }, CompletableFuture.delayedExecutor(SENT_OFFLINE_RECONNECT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        }) : state -> {
             OnDemandController c = controller.get();
             if (state != TunnelClient.State.DISABLED || (c != null && !c.siteEnabled())) {
                 tunnelLog.accept(state);
@@ -119,6 +142,7 @@ final class AgentRunner implements AutoCloseable {
 
         Optional<KeySwitch> keySwitch = config.keySwitch().map(KeySwitch::create);
         boolean enabled = keySwitch.map(KeySwitch::readInitial).orElse(true);
+        siteOn.set(enabled);
         if (!enabled) {
             client.disable();
         }
@@ -138,6 +162,7 @@ final class AgentRunner implements AutoCloseable {
         client.start();
         onDemand.ifPresent(OnDemandController::start);
         keySwitch.ifPresent(s -> s.start(on -> {
+            siteOn.set(on);
             if (on) {
                 reporter.ifPresent(r -> r.report(true));
                 onDemand.ifPresentOrElse(c -> c.siteAccess(true), client::enable);

@@ -163,7 +163,11 @@ class ConfigLoaderTest {
         assertThat(config.identity()).isEqualTo(dir.resolve("new-id"));
         assertThat(config.easySetup()).contains(new EasySetupConfig(dir.resolve("stick")));
         assertThat(config.canSelfRegister()).isTrue();
-        assertThat(load("identity: ./new-id\nsms:\n  inbox: /var/spool/gammu/inbox\n").canSelfRegister()).isTrue();
+        assertThat(load("identity: ./new-id\nsms:\n  inbox: /var/spool/gammu/inbox\n  register-account: acme\n")
+                .sms().orElseThrow().registerAccount()).contains("acme");
+        // an SMS inbox alone (wake-up messages) does not let an unregistered device join anything
+        assertThat(error("identity: ./new-id\nsms:\n  inbox: /var/spool/gammu/inbox\n"))
+                .startsWith(prefix() + "identity: ./new-id does not exist");
         assertThat(error("identity: ./new-id\nservices: []\n")).startsWith(prefix() + "identity: ./new-id does not exist");
     }
 

@@ -111,7 +111,8 @@ class ShippedAgentYmlTest {
         assertThat(alarms.httpListen()).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(8025));
         // the default queue lies next to the identity: /var/lib/gangway-agent/alarms in the package
         assertThat(alarms.queueDir()).isEqualTo(dir.resolve("alarms"));
-        assertThat(config.sms()).contains(new SmsConfig(Path.of("/var/spool/gammu/inbox"), List.of("+41790000000")));
+        assertThat(config.sms()).contains(new SmsConfig(Path.of("/var/spool/gammu/inbox"), List.of("+41790000000"),
+                java.util.Optional.of("acme")));
         assertThat(config.onDemand()).contains(new OnDemandConfig(Duration.ofSeconds(600)));
     }
 

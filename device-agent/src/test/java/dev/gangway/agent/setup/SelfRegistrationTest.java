@@ -310,7 +310,7 @@ class SelfRegistrationTest {
     void anActivationSmsForTheConfiguredPortalRegisters() throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         SelfRegistration registration = registration(config(Optional.of(URI.create(portalUrl() + "/")))
-                .withSms(new SmsConfig(inbox, List.of())));
+                .withSms(new SmsConfig(inbox, List.of(), Optional.of("acme"))));
         sms(inbox, "IN20261126_080000_00_+491701234567_00.txt", "Hello, not for you");
         sms(inbox, "IN20261126_080001_00_+491701234567_00.txt", "gangway key " + SetupFiles.KEY.replace("-", "")
                 .toLowerCase() + "   " + portalUrl());
@@ -329,7 +329,7 @@ class SelfRegistrationTest {
     void anActivationSmsNamingAnotherPortalIsRefused() throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         SelfRegistration registration = registration(config(Optional.of(URI.create(portalUrl())))
-                .withSms(new SmsConfig(inbox, List.of())));
+                .withSms(new SmsConfig(inbox, List.of(), Optional.of("acme"))));
         sms(inbox, "IN20261126_080000_00_+491701234567_00.txt", "GANGWAY KEY " + SetupFiles.KEY
                 + " https://evil.example");
 
@@ -345,7 +345,7 @@ class SelfRegistrationTest {
     void smsFromSendersNotAllowedAreNotEvenRead() throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         SelfRegistration registration = registration(config(Optional.of(URI.create(portalUrl())))
-                .withSms(new SmsConfig(inbox, List.of("+41790000000"))));
+                .withSms(new SmsConfig(inbox, List.of("+41790000000"), Optional.of("acme"))));
         sms(inbox, "IN20261126_080000_00_+491701234567_00.txt", "GANGWAY KEY " + SetupFiles.KEY + " " + portalUrl());
 
         assertThat(registration.round()).isEmpty();
@@ -354,14 +354,15 @@ class SelfRegistrationTest {
 
     @Test
     void smsAloneWithoutAPortalSettingCannotRegisterAtAll() {
-        AgentConfig smsOnly = config(Optional.empty()).withSms(new SmsConfig(dir.resolve("inbox"), List.of()));
+        AgentConfig smsOnly = config(Optional.empty())
+                .withSms(new SmsConfig(dir.resolve("inbox"), List.of(), Optional.of("acme")));
         assertThat(SelfRegistration.misconfiguration(smsOnly)).hasValueSatisfying(problem -> {
             assertThat(problem[0]).isEqualTo("portal");
             assertThat(problem[1]).contains("registration by SMS needs the portal's address here");
         });
         assertThat(SelfRegistration.misconfiguration(smsOnly.withEasySetup(new EasySetupConfig(dir)))).isEmpty();
         assertThat(SelfRegistration.misconfiguration(config(Optional.of(URI.create("https://p.example")))
-                .withSms(new SmsConfig(dir.resolve("inbox"), List.of())))).isEmpty();
+                .withSms(new SmsConfig(dir.resolve("inbox"), List.of(), Optional.of("acme"))))).isEmpty();
     }
 
     @Test

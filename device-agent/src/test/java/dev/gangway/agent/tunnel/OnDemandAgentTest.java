@@ -235,6 +235,21 @@ class OnDemandAgentTest {
     }
 
     @Test
+    void anAlwaysConnectedAgentSentOfflineByMistakeComesBackByItself() throws Exception {
+        AgentConfig always = new AgentConfig(dir.resolve("identity"), Optional.empty(), Duration.ofSeconds(25),
+                Duration.ofMillis(100), Duration.ofSeconds(1),
+                List.of(new ServiceConfig("hmi", ServiceKind.HTTP, "127.0.0.1", hmi.localAddress().getPort())));
+        agent = AgentRunner.start(always, registeredDevice(), Clock.systemUTC());
+        assertThat(ups.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(DEVICE);
+
+        relay.disconnect(DEVICE, TunnelError.SENT_OFFLINE);
+        assertThat(downReasons.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .contains(TunnelError.SENT_OFFLINE.description());
+        assertThat(ups.poll(WAIT.toSeconds() + AgentRunner.SENT_OFFLINE_RECONNECT.toSeconds(), TimeUnit.SECONDS))
+                .as("back online after " + AgentRunner.SENT_OFFLINE_RECONNECT).isEqualTo(DEVICE);
+    }
+
+    @Test
     void theKeySwitchOffWinsOverWakeUps() throws Exception {
         Path input = Files.writeString(dir.resolve("key-switch"), "0\n");
         agent = AgentRunner.start(config().withKeySwitch(new KeySwitchConfig(new KeySwitchConfig.FileTarget(input),

@@ -32,6 +32,7 @@ class RunCommandSelfRegistrationTest {
                 identity: ./identity
                 sms:
                   inbox: ./inbox
+                  register-account: acme
                 services: []
                 """);
         CommandLine cli = AgentMain.commandLine();

@@ -2,6 +2,13 @@ package dev.gangway.portal.device;
 
 import dev.gangway.portal.sms.SmsResult;
 import dev.gangway.portal.sms.SmsSender;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,6 +17,10 @@ import org.springframework.stereotype.Component;
  * (docs/commissioning.md). Sent through {@link SmsSender}, which audits the result as {@value #AUDIT_ACTION} (never the
  * text: it holds the key).
  *
+ * <p>Rate-limited, because an SMS costs money and can reach any number: one per device per {@link #PER_DEVICE}, at
+ * most {@link #PER_ACCOUNT_PER_HOUR} per account and hour (in memory, per portal instance); beyond that the SMS is
+ * not sent and the answer says when to try again.
+ *
  * <p>Blocks for as long as the SMS gateway takes (its timeouts); call it outside a transaction. Thread-safe.
  */
 @Component
@@ -17,10 +28,17 @@ class ActivationSms {
 
     static final String AUDIT_ACTION = "activation-key.sms";
 
-    private final SmsSender sender;
+    static final Duration PER_DEVICE = Duration.ofMinutes(1);
+    static final int PER_ACCOUNT_PER_HOUR = 20;
 
-    ActivationSms(SmsSender sender) {
+    private final SmsSender sender;
+    private final Clock clock;
+    private final Map<String, Instant> lastPerDevice = new HashMap<>();
+    private final Map<String, Deque<Instant>> perAccount = new HashMap<>();
+
+    ActivationSms(SmsSender sender, Clock clock) {
         this.sender = sender;
+        this.clock = clock;
     }
 
     /** The text of the SMS. */
@@ -35,8 +53,34 @@ class ActivationSms {
      * @param actor who asked, for the audit log
      */
     SmsResult send(Device device, String keyText, String portalUrl, String phoneNumber, String actor) {
+        String refused = admit(device);
+        if (refused != null) {
+            return SmsResult.failed(refused);
+        }
         return sender.send(phoneNumber, text(keyText, portalUrl), new SmsSender.Audit(AUDIT_ACTION,
                 device.getAccountId(), device.getId(), "activation key for " + device.getName() + " sent by "
                         + actor));
+    }
+
+    /** Takes a place in the limits, or says why there is none. */
+    private synchronized String admit(Device device) {
+        Instant now = clock.instant();
+        Instant last = lastPerDevice.get(device.getId());
+        if (last != null && now.isBefore(last.plus(PER_DEVICE))) {
+            return "an activation SMS was sent to this device less than a minute ago; wait a minute before sending "
+                    + "another";
+        }
+        Deque<Instant> sent = perAccount.computeIfAbsent(device.getAccountId(), a -> new ArrayDeque<>());
+        while (!sent.isEmpty() && !now.isBefore(sent.peekFirst().plus(Duration.ofHours(1)))) {
+            sent.removeFirst();
+        }
+        if (sent.size() >= PER_ACCOUNT_PER_HOUR) {
+            return "this account has sent " + PER_ACCOUNT_PER_HOUR + " activation SMS in the last hour, the most "
+                    + "allowed; try again later";
+        }
+        sent.addLast(now);
+        lastPerDevice.put(device.getId(), now);
+        lastPerDevice.values().removeIf(t -> !now.isBefore(t.plus(PER_DEVICE)) && t != now);
+        return null;
     }
 }

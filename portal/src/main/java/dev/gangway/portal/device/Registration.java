@@ -1,5 +1,6 @@
 package dev.gangway.portal.device;
 
+import dev.gangway.portal.account.AccountRepository;
 import dev.gangway.portal.account.PortalUser;
 import dev.gangway.portal.pki.CertificateAuthority;
 import dev.gangway.portal.pki.CertificateRequest;
@@ -45,10 +46,12 @@ class Registration {
     private final Clock clock;
     private final AccessService access;
     private final Pools pools;
+    private final AccountRepository accounts;
 
     Registration(ActivationKeyRepository keys, DeviceRepository devices, DeviceCertificates certificates,
             CertificateAuthority authority, RelayDirectory relays, AuditLog audit, Clock clock, AccessService access,
-            Pools pools) {
+            Pools pools, AccountRepository accounts) {
+        this.accounts = accounts;
         this.access = access;
         this.pools = pools;
         this.keys = keys;
@@ -61,7 +64,11 @@ class Registration {
     }
 
     /** The registration request of the agent API. */
-    record Request(String activationKey, String csr, String serial, String agentVersion) {
+    record Request(String activationKey, String csr, String serial, String agentVersion, String account) {
+
+        Request(String activationKey, String csr, String serial, String agentVersion) {
+            this(activationKey, csr, serial, agentVersion, null);
+        }
     }
 
     /** The answer of a successful registration. */
@@ -93,6 +100,19 @@ class Registration {
         }
         if (!now.isBefore(key.getExpiresAt())) {
             throw gone("activation key expired on " + key.getExpiresAt().truncatedTo(ChronoUnit.SECONDS));
+        }
+        if (request.account() != null && !request.account().isBlank()) {
+            // an agent bound to an account (registration by SMS) takes keys of that account only: an SMS from
+            // another tenant of the same portal must not pull the machine into that tenant
+            String wanted = request.account().trim();
+            boolean same = devices.findById(key.getDeviceId())
+                    .flatMap(d -> accounts.findByName(wanted).filter(a -> a.getId().equals(d.getAccountId())))
+                    .isPresent();
+            if (!same) {
+                throw new RegistrationException(HttpStatus.FORBIDDEN, "this activation key is not "
+                        + "one of account \"" + wanted + "\", the account this device is set up for: make the key in "
+                        + "that account");
+            }
         }
         if (keys.markUsed(key.getId(), now) != 1) {
             throw gone("activation key has already been used");

@@ -23,6 +23,8 @@ public final class WakeRefused extends RuntimeException {
         NO_PHONE_NUMBER("no-phone-number", 409),
         /** The site's key switch is off: a wake-up cannot change that. */
         SITE_DISABLED("site-disabled", 409),
+        /** A wake-up SMS was sent to the device moments ago. */
+        TOO_SOON("too-soon", 429),
         /** Send offline: the device holds no tunnel. */
         NOT_ONLINE("not-online", 409),
         /** The relay is not running (the portal is stopping or starting). */

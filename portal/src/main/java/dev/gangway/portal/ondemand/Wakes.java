@@ -147,6 +147,12 @@ public class Wakes implements DeviceWakes, DisposableBean {
             if (last.isPresent() && last.get().state().inProgress() && !answerTimedOut(last.get(), now)) {
                 return new Woken(view(last.get(), estimate(device.getId()), now), false);
             }
+            if (last.isPresent() && now.isBefore(last.get().getRequestedAt().plus(settings.minBetweenWakes()))) {
+                // a wake-up SMS costs money: a failed one is not re-sent at the speed of a clicking finger
+                throw new WakeRefused(WakeRefused.Reason.TOO_SOON, device.getName() + " was woken less than "
+                        + settings.minBetweenWakes().toSeconds() + " seconds ago: wait a moment before sending another"
+                        + " wake-up SMS.");
+            }
             long wakeTime = Math.max(now.getEpochSecond(), last.map(w -> w.getWakeTime() + 1).orElse(0L));
             DeviceWake wake = wakes.save(new DeviceWake(device.getAccountId(), device.getId(), user.getName(), via,
                     now, wakeTime));
@@ -166,6 +172,15 @@ public class Wakes implements DeviceWakes, DisposableBean {
      */
     public void offline(PortalUser user, String deviceId, String via) {
         Device device = connectable(user, deviceId);
+        // ending everybody's sessions is for device managers, and for whoever woke the device (done with it)
+        boolean manager = access.rightsOn(user, device.getId()).contains(Right.MANAGE_DEVICES);
+        boolean wokeIt = wakes.findFirstByDeviceIdOrderByWakeTimeDesc(device.getId())
+                .map(w -> w.getRequestedBy().equals(user.getName())).orElse(false);
+        if (!manager && !wokeIt) {
+            throw new WakeRefused(WakeRefused.Reason.NO_RIGHT, "Only the user who woke " + device.getName()
+                    + " or a user with the right \"" + Right.MANAGE_DEVICES.label() + "\" may send it offline: it"
+                    + " ends every session on it.");
+        }
         if (!tunnels.isOnline(device.getId())) {
             throw new WakeRefused(WakeRefused.Reason.NOT_ONLINE, device.getName() + " is not online: there is no"
                     + " tunnel to close.");

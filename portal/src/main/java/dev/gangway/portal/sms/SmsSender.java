@@ -45,6 +45,11 @@ public class SmsSender {
             log.warn("The SMS gateway failed on an SMS to {}", to, e);
             result = SmsResult.failed("the SMS gateway failed: " + e.getClass().getSimpleName());
         }
+        if (text.length() >= 8 && result.detail() != null && result.detail().contains(text)) {
+            // a gateway that echoes the message would put it (an activation key, a wake-up signature) into the
+            // log, the audit and the page
+            result = new SmsResult(result.sent(), result.detail().replace(text, "[the message]"));
+        }
         if (!result.sent() && !(gateway instanceof LogOnlySmsGateway)) {
             log.warn("SMS to {} ({}) not sent: {}", to, about.context(), result.detail());
         }

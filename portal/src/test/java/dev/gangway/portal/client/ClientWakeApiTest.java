@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * when online already, 409 {@code not-on-demand} for an always-connected device, 409 {@code no-phone-number}),
  * {@code GET /devices/{id}/wake} (its progress; here the test context's SMS gateway is log-only, so it fails in
  * words), {@code POST /devices/{id}/offline} (202; 409 {@code not-online}), and the rights: "View status" alone
- * may not wake (403 {@code no-right}).
+ * may not wake (403 {@code no-right}); only device managers and the user who woke the device may send it offline.
  */
 class ClientWakeApiTest extends ClientApiTestSupport {
 
@@ -69,6 +69,11 @@ class ClientWakeApiTest extends ClientApiTestSupport {
         assertThat(count("select count(*) from audit_event where device_id = ? and action = 'device.wake'"
                 + " and result = 'failed'", onDemand)).isEqualTo(1);
 
+        // a failed wake-up is not re-sent at once: an SMS costs money
+        assertError(perform(call(HttpMethod.POST, "/devices/" + onDemand + "/wake", token, null, address)), 429,
+                "too-soon", "Pump station was woken less than 30 seconds ago");
+        assertThat(count("select count(*) from device_wake where device_id = ?", onDemand)).isEqualTo(1);
+
         // online already: 200, nothing sent; then sent offline: 202; not online any more: 409
         DeviceTestData.online(tunnels, onDemand);
         MvcResult online = perform(call(HttpMethod.POST, "/devices/" + onDemand + "/wake", token, null, address));
@@ -115,5 +120,16 @@ class ClientWakeApiTest extends ClientApiTestSupport {
         assertError(perform(call(HttpMethod.POST, "/devices/" + UUID.randomUUID() + "/wake", token, null, address)),
                 404, "no-such-device");
         assertThat(count("select count(*) from device_wake where device_id = ?", onDemand)).isZero();
+
+        // an HMI user who did not wake the device may not end everybody's sessions on it
+        PortalUser hmiUser = data.userWith(admin, pool, Right.OPEN_WEB_HMI);
+        jdbc.update("update app_user set password_hash = (select password_hash from app_user where id = ?) where"
+                + " id = ?", admin.userId(), hmiUser.userId());
+        String hmiToken = token(hmiUser, "Wake-password-1", address);
+        DeviceTestData.online(tunnels, onDemand);
+        assertError(perform(call(HttpMethod.POST, "/devices/" + onDemand + "/offline", hmiToken, null, address)),
+                403, "no-right", "Only the user who woke Pump station");
+        assertThat(count("select count(*) from audit_event where device_id = ? and action = 'device.offline'",
+                onDemand)).isZero();
     }
 }

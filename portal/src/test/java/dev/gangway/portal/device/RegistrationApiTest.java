@@ -96,6 +96,28 @@ class RegistrationApiTest extends PortalTestSupport {
     }
 
     @Test
+    void aDeviceBoundToAnAccountTakesOnlyThatAccountsKeysAndAForeignKeyStaysUsable() throws Exception {
+        NewActivationKey key = registry.create(user.accountId(), "Bound", "test");
+        PortalUser other = TestData.newUser(accounts, users, encoder, "pw");
+        String otherName = accounts.findById(other.accountId()).orElseThrow().getName();
+        String ownName = accounts.findById(user.accountId()).orElseThrow().getName();
+        long certs = count("device_certificate");
+
+        register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-B1", otherName)
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.error").value("this activation key is not one of account \"" + otherName
+                        + "\", the account this device is set up for: make the key in that account"));
+        register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-B1", "no-such-account")
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith("this activation key is not")));
+        assertThat(count("device_certificate")).isEqualTo(certs);
+
+        register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-B1", ownName)
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.deviceId").value(key.deviceId()));
+    }
+
+    @Test
     void aUsedKeyIsRefusedWith410AndCreatesNothing() throws Exception {
         NewActivationKey key = registry.create(user.accountId(), "Used", "test");
         register(key.key(), TestCsr.plain(TestCsr.ecKey("secp256r1")), "SN-U1").andExpect(status().isCreated());
@@ -222,7 +244,14 @@ class RegistrationApiTest extends PortalTestSupport {
     }
 
     private ResultActions register(String key, String csr, String serial) throws Exception {
+        return register(key, csr, serial, null);
+    }
+
+    private ResultActions register(String key, String csr, String serial, String account) throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
+        if (account != null) {
+            request.put("account", account);
+        }
         request.put("activationKey", key);
         request.put("csr", csr);
         request.put("serial", serial);

@@ -41,6 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gangway.admin-password=" + OnDemandE2eIT.ADMIN_PASSWORD,
         "gangway.demo.enabled=false",
+        "gangway.on-demand.min-between-wakes=0s",
 })
 @DirtiesContext
 class OnDemandE2eIT extends SiteTestSupport {

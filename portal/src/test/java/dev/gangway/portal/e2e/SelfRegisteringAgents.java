@@ -40,12 +40,13 @@ final class SelfRegisteringAgents {
                 sms:
                   inbox: %s
                   allowed-senders: ["%s"]
+                  register-account: %s
                 services:
                   - name: hmi
                     kind: http
                     host: %s
                     port: %d
-                """.formatted(identity, portalUrl, inbox, allowedSender, hmiHost, hmiPort));
+                """.formatted(identity, portalUrl, inbox, allowedSender, PortalUi.ACCOUNT, hmiHost, hmiPort));
     }
 
     private static Path write(Path file, String yaml) {

@@ -308,6 +308,13 @@ class WakeFlowTest extends PortalTestSupport {
         assertThat(audit(refused, "device.wake")).singleElement().asString().startsWith("failed wake-up SMS for"
                 + " Refused");
 
+        // not again at once (an SMS costs money); once the refused one is older than gangway.on-demand.min-between-wakes
+        mvc.perform(post("/devices/" + refused + "/wake").with(csrf()).with(signedIn(admin)))
+                .andExpect(flash().attribute("wakeError", "Refused was woken less than 30 seconds ago: wait a moment"
+                        + " before sending another wake-up SMS."));
+        jdbc.update("update device_wake set requested_at = ? where device_id = ?",
+                Timestamp.from(Instant.now().minus(Duration.ofMinutes(1))), refused);
+
         // no answer within the answer timeout (the request made to look 10 minutes old)
         SMS.status = 200;
         connect(refused);
