@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * non-empty answer to {@link TunnelListener#alarmsReceived} and, once that stage completed normally, asks again with
  * the new acknowledgement (the last sequence handed over). Any failure — no answer, a hostile or oversized answer, a
  * failed or unfinished listener stage — is followed by a new poll with the old acknowledgement after the retry delay.
- * An agent that answers {@code 404} is not asked again on this tunnel.
+ * An agent that answers {@code 404} is not asked again on this tunnel, and the tunnel drops its poller.
  *
  * <h2>Lifecycle</h2> {@link #start()} once the tunnel is up; {@link #stop()} when it goes. One poll at a time.
  *
@@ -146,6 +146,8 @@ final class AlarmPoller {
         if (answer instanceof NotOffered) {
             log.info("device {}: its agent offers no alarms; not asking again on this tunnel", device.deviceId());
             stopped = true;
+            // nothing of this poller is needed any more: the tunnel lets go of it (an idle relay holds thousands)
+            tunnel.alarmsNotOffered(this);
         } else if (answer instanceof Failed failed) {
             failed("alarm poll failed: " + failed.why());
         } else if (answer instanceof Alarms alarms) {

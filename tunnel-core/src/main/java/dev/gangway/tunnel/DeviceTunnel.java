@@ -132,6 +132,17 @@ final class DeviceTunnel {
         alarms.start();
     }
 
+    boolean hasAlarmPoller() {
+        return alarms != null;
+    }
+
+    /** The agent offers no alarms ({@code 404}): forget the stopped poller. Runs on the event loop. */
+    void alarmsNotOffered(AlarmPoller poller) {
+        if (alarms == poller) {
+            alarms = null;
+        }
+    }
+
     /**
      * Opens a {@code CONNECT} stream to the ticket's target; completes on the device's answer. A stream cut
      * ({@link RelayServer#closeStreams}) before the device answered is reset and fails with the cut's reason.
@@ -236,7 +247,8 @@ final class DeviceTunnel {
         closeReason = reason;
         retire(reason);
         channel.eventLoop().execute(() -> H2.refuseConnection(channel,
-                error == TunnelError.DRAINING ? Http2Error.NO_ERROR : Http2Error.CANCEL, error));
+                error == TunnelError.DRAINING || error == TunnelError.RELAY_SHUTDOWN ? Http2Error.NO_ERROR : Http2Error.CANCEL,
+                error));
     }
 
     private void refuse(TunnelError error, String reason) {

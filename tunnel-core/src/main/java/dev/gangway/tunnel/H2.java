@@ -7,9 +7,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -70,6 +73,37 @@ final class H2 {
                 .build();
     }
 
+    /**
+     * The codec of a device tunnel (relay and agent side): {@link #codec} with less state per connection, since a relay
+     * holds one per device and device tunnels are idle most of the time.
+     *
+     * <ul>
+     *   <li>{@code SETTINGS_HEADER_TABLE_SIZE 0}: the peer's HPACK encoder keeps no dynamic table for us and our decoder
+     *       none for it (tunnel requests are a few short CONNECT / agent-info / alarm headers; the static table and
+     *       Huffman coding do nearly as well). Every HTTP/2 peer must honour it, so an agent or relay without this
+     *       change still talks to one with it; it costs a few bytes per request.</li>
+     *   <li>a {@link UniformStreamByteDistributor} instead of Netty's default weighted-fair one (nothing uses HTTP/2
+     *       priorities; the uniform one keeps no per-stream priority tree). Local only, nothing on the wire.</li>
+     * </ul>
+     * Stream-client legs (few connections, many streams) keep {@link #codec}.
+     */
+    static Http2FrameCodec tunnelCodec(boolean server, long maxConcurrentStreams) {
+        return new TunnelCodecBuilder(server).initialSettings(settings(server, maxConcurrentStreams).headerTableSize(0))
+                .validateHeaders(true)
+                .gracefulShutdownTimeoutMillis(0)
+                .build();
+    }
+
+    /** {@link Http2FrameCodecBuilder} on a connection whose outbound flow controller distributes uniformly. */
+    private static final class TunnelCodecBuilder extends Http2FrameCodecBuilder {
+        TunnelCodecBuilder(boolean server) {
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
+            connection.remote().flowController(
+                    new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
+            connection(connection);
+        }
+    }
+
     /** Raises the connection-level receive window once the codec has sent its preface; then removes itself. */
     static final class ConnectionWindow extends ChannelInboundHandlerAdapter {
         @Override
@@ -106,7 +140,7 @@ final class H2 {
             case TOO_MANY_STREAMS -> 429;
             case INTERNAL -> 500;
             case TARGET_UNREACHABLE, PROXY_REFUSED -> 502;
-            case DEVICE_OFFLINE, DRAINING, SITE_DISABLED, SENT_OFFLINE, IDLE_TIMEOUT -> 503;
+            case DEVICE_OFFLINE, DRAINING, SITE_DISABLED, SENT_OFFLINE, IDLE_TIMEOUT, RELAY_SHUTDOWN -> 503;
             case TIMEOUT -> 504;
         };
     }

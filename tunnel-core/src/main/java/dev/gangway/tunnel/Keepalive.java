@@ -47,7 +47,7 @@ final class Keepalive extends ChannelDuplexHandler {
     /** High 32 bits of an announcing PING's data: ASCII "gwka". */
     static final long PING_MAGIC = 0x67776b61L;
     /** The longest agent interval a relay believes (a longer announcement counts as this). */
-    static final Duration MAX_PEER_INTERVAL = Duration.ofMinutes(30);
+    static final Duration MAX_PEER_INTERVAL = Duration.ofMinutes(10);
 
     /** What the owner of an {@link #announcing} keepalive hears besides a dead peer. Called on the event loop. */
     interface Listener {
@@ -80,7 +80,8 @@ final class Keepalive extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private final Consumer<String> onDead;
     private final Listener listener;
-    private final Map<Long, Promise<Boolean>> probes = new HashMap<>();
+    /** Probes awaiting their ack; null while there are none (a relay holds one keepalive per idle tunnel). */
+    private Map<Long, Promise<Boolean>> probes;
 
     private long intervalNanos;
     /** The peer's announced interval ({@link #watchdog} only), 0 until it announced one. */
@@ -145,7 +146,7 @@ final class Keepalive extends ChannelDuplexHandler {
         }
         if (msg instanceof Http2PingFrame ping) {
             if (ping.ack()) {
-                Promise<Boolean> probe = probes.remove(ping.content());
+                Promise<Boolean> probe = probes == null ? null : probes.remove(ping.content());
                 if (probe != null) {
                     probe.trySuccess(true);
                 }
@@ -192,10 +193,15 @@ final class Keepalive extends ChannelDuplexHandler {
             return promise;
         }
         long content = ThreadLocalRandom.current().nextLong();
+        if (probes == null) {
+            probes = new HashMap<>(4);
+        }
         probes.put(content, promise);
         ctx.writeAndFlush(new DefaultHttp2PingFrame(content));
         ScheduledFuture<?> expiry = ctx.executor().schedule(() -> {
-            probes.remove(content);
+            if (probes != null) {
+                probes.remove(content);
+            }
             promise.trySuccess(false);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         promise.addListener(f -> expiry.cancel(false));
@@ -270,9 +276,12 @@ final class Keepalive extends ChannelDuplexHandler {
             timer.cancel(false);
             timer = null;
         }
-        for (Promise<Boolean> probe : probes.values()) {
-            probe.trySuccess(false);
+        if (probes != null) {
+            Map<Long, Promise<Boolean>> pending = probes;
+            probes = null;
+            for (Promise<Boolean> probe : pending.values()) {
+                probe.trySuccess(false);
+            }
         }
-        probes.clear();
     }
 }

@@ -10,7 +10,10 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayInputStream;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -60,10 +63,10 @@ final class RelayConnection extends AlpnSelection {
         tunnel.keepalive = keepalive;
         ChannelPipeline p = ctx.pipeline();
         // The agent may not open streams (it is the HTTP/2 server), so the relay allows it none.
-        p.addLast("h2", H2.codec(false, 0));
+        p.addLast("h2", H2.tunnelCodec(false, 0));
         p.addLast("h2-window", new H2.ConnectionWindow());
         p.addLast("keepalive", keepalive);
-        p.addLast("h2-streams", new Http2MultiplexHandler(new RefuseStream()));
+        p.addLast("h2-streams", new Http2MultiplexHandler(RefuseStream.INSTANCE));
         p.addLast("tunnel", tunnel.new Events());
         relay.authorize(tunnel, certificate);
     }
@@ -88,12 +91,25 @@ final class RelayConnection extends AlpnSelection {
         p.addLast("events", new LastHandler("stream client"));
     }
 
+    /**
+     * A private copy of the peer's certificate, or null if it presented none. The checks (device authorizer, ticket
+     * holder fingerprint) run on the copy, which is garbage once they are done: reading the session's own certificate
+     * would make the TLS session keep it parsed (2-3 KB) for the life of the connection.
+     */
     private static X509Certificate peerCertificate(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
             Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+            if (chain.length == 0) {
+                return null;
+            }
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(chain[0].getEncoded()));
         } catch (SSLPeerUnverifiedException e) {
+            return null;
+        } catch (CertificateException | ClassCastException e) {
+            // TLS accepted it, so this does not happen; a connection without a usable certificate is refused.
+            log.warn("cannot read the client certificate of {}: {}", ctx.channel().remoteAddress(), brief(e));
             return null;
         }
     }
@@ -129,6 +145,8 @@ final class RelayConnection extends AlpnSelection {
     /** Streams opened by an agent (the HTTP/2 server) are not allowed: reset them. */
     @ChannelHandler.Sharable
     private static final class RefuseStream extends ChannelInboundHandlerAdapter {
+        static final RefuseStream INSTANCE = new RefuseStream();
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);

@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay: accepts device tunnels and stream requests on one TLS port.
  *
- * <h2>Lifecycle</h2> {@link Builder#start()} binds; {@link #close()} sends GOAWAY to every tunnel and closes.
+ * <h2>Lifecycle</h2> {@link Builder#start()} binds; {@link #close()} sends GOAWAY {@link TunnelError#RELAY_SHUTDOWN} to
+ * every tunnel (agents redial after a jittered backoff step) and closes.
+ *
+ * <h2>Overload</h2> At most {@link Builder#maxHandshakes(int)} TLS handshakes run at once; a connection beyond that is
+ * closed before TLS (see {@link HandshakeLimit}).
  *
  * <h2>Streams</h2> {@link #openStream(String)} verifies a ticket and opens a {@code CONNECT} stream on the
  * device's tunnel. The returned channel carries raw {@link io.netty.buffer.ByteBuf}s both ways; its
@@ -79,6 +83,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+    /** {@link Builder#maxHandshakes(int)} unless set. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 256;
 
     private final Builder config;
     private final EventLoopGroup group;
@@ -90,6 +96,7 @@ public final class RelayServer implements AutoCloseable {
     private final Set<DeviceTunnel> tunnels = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, DeviceTunnel> byCertificate = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, DeviceTunnel> byDevice = new ConcurrentHashMap<>();
+    private final HandshakeLimit handshakes;
     private final UsedTickets usedTickets = new UsedTickets(UsedTickets.DEFAULT_CAPACITY);
     /** Every stream from the admission of its ticket until it ends (or is refused), by ticket id. */
     private final ConcurrentMap<String, TrackedStream> streams = new ConcurrentHashMap<>();
@@ -99,6 +106,7 @@ public final class RelayServer implements AutoCloseable {
     private RelayServer(Builder config) {
         this.config = config;
         this.ownsGroup = config.group == null;
+        this.handshakes = new HandshakeLimit(config.maxHandshakes);
         this.group = ownsGroup ? Transport.newGroup(0, "gangway-relay") : config.group;
         AtomicInteger threads = new AtomicInteger();
         // Four threads as soon as there is work (a pool only grows past its core size once its queue is full).
@@ -132,8 +140,13 @@ public final class RelayServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
                         SslHandler tls = config.sslContext.newHandler(ch.alloc());
+                        if (!handshakes.admit(ch, tls.handshakeFuture())) {
+                            // overloaded (reconnect storm): closed before any TLS work; its agent backs off
+                            ch.close();
+                            return;
+                        }
+                        connections.add(ch);
                         tls.setHandshakeTimeoutMillis(config.handshakeTimeout.toMillis());
                         ch.pipeline().addLast("tls", tls);
                         ch.pipeline().addLast("alpn", new RelayConnection(RelayServer.this));
@@ -253,7 +266,7 @@ public final class RelayServer implements AutoCloseable {
         }
         closed = true;
         for (DeviceTunnel tunnel : tunnels) {
-            tunnel.close("relay shut down", TunnelError.DRAINING);
+            tunnel.close("relay shut down", TunnelError.RELAY_SHUTDOWN);
         }
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -523,6 +536,21 @@ public final class RelayServer implements AutoCloseable {
         return tunnel == null ? null : tunnel.channel.eventLoop().submit(tunnel.keepalive::idleTime).get(5, TimeUnit.SECONDS);
     }
 
+    /** Tests: whether the device's tunnel still holds an alarm poller (false once its agent said it offers none). */
+    boolean pollsAlarms(String deviceId) {
+        DeviceTunnel tunnel = byDevice.get(deviceId);
+        try {
+            return tunnel != null && tunnel.channel.eventLoop().submit(tunnel::hasAlarmPoller).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot ask the tunnel of " + deviceId + " about its alarm poller", e);
+        }
+    }
+
+    /** Tests: TLS handshakes in progress now. */
+    int handshakesInProgress() {
+        return handshakes.inProgress();
+    }
+
     int maxStreamsPerTunnel() {
         return config.maxStreams;
     }
@@ -593,6 +621,7 @@ public final class RelayServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private EventLoopGroup group;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
         private Duration streamOpenTimeout = Duration.ofSeconds(15);
         private StreamAuthorizer streamAuthorizer = StreamAuthorizer.ALLOW_ALL;
         private boolean requireBoundTickets;
@@ -663,6 +692,21 @@ public final class RelayServer implements AutoCloseable {
         /** How long a connection may take to complete TLS before it is closed (default 10 s). */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive(timeout, "handshake timeout");
+            return this;
+        }
+
+        /**
+         * The most TLS handshakes in progress at once (default {@value RelayServer#DEFAULT_MAX_HANDSHAKES}); a connection
+         * arriving beyond that is closed at once, before TLS, and its agent retries after a jittered backoff. This keeps
+         * a reconnect storm (a relay restart with thousands of agents) from piling up handshakes that time out before
+         * the relay gets to them. A handshake holds its slot for its network round trips too, so the relay completes
+         * at most about {@code max / handshake time} per second: raise it for agents on slow links.
+         */
+        public Builder maxHandshakes(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxHandshakes must be at least 1, was " + max);
+            }
+            this.maxHandshakes = max;
             return this;
         }
 

@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * <h2>When each state is entered</h2> {@code CONNECTING} before the {@link RelayLocator} is asked;
  * {@code CONNECTED} when the relay admitted the tunnel (it sends its agent-info request only after
  * authorizing the certificate); {@code DRAINING} on a GOAWAY that asks the agent to go elsewhere (relay drain
- * or shutdown): the old connection keeps its live streams and a new one is dialled at once; {@code BACKOFF}
+ * of this tunnel): the old connection keeps its live streams and a new one is dialled at once; {@code BACKOFF}
+ * on a GOAWAY {@link TunnelError#RELAY_SHUTDOWN} (the relay is shutting down: the next attempt waits for the first,
+ * jittered, backoff step, so that a fleet spreads its redials), and
  * after any failure or loss (a refusal such as {@link TunnelError#REVOKED} is logged and kept in
  * {@link #lastError()}). The backoff resets once a tunnel is admitted.
  *
@@ -508,6 +510,18 @@ public final class TunnelClient implements AutoCloseable {
             sentOffline(channel);
             return;
         }
+        if (errorCode == Http2Error.NO_ERROR.code() && reason == TunnelError.RELAY_SHUTDOWN) {
+            synchronized (this) {
+                if (current != channel || (state != State.CONNECTED && state != State.CONNECTING)) {
+                    return;
+                }
+                failed(TunnelException.of(TunnelError.RELAY_SHUTDOWN, "relay " + channel.remoteAddress()
+                        + " is shutting down"));
+                // the first backoff step (jittered) rather than at once: the whole fleet gets this GOAWAY together
+                backOff("ended: relay " + channel.remoteAddress() + " is shutting down");
+            }
+            return;
+        }
         // Only a clean GOAWAY is a drain; an error must go through backoff, or a broken relay could make this
         // agent reconnect in a tight loop.
         if (errorCode == Http2Error.NO_ERROR.code() && (reason == null || reason == TunnelError.DRAINING)) {
@@ -618,7 +632,7 @@ public final class TunnelClient implements AutoCloseable {
                     lanStreams, pings::idleTime);
             ChannelPipeline p = ctx.pipeline();
             // with alarms, one stream more than maxStreams: the relay's alarm poll must not take a user's place
-            p.addLast("h2", H2.codec(true, config.maxStreams + (config.alarmSource == null ? 0L : 1L)));
+            p.addLast("h2", H2.tunnelCodec(true, config.maxStreams + (config.alarmSource == null ? 0L : 1L)));
             p.addLast("h2-window", new H2.ConnectionWindow());
             p.addLast("keepalive", pings);
             p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

@@ -25,7 +25,13 @@ public enum TunnelError {
     /** An on-demand device was sent offline by the portal (GOAWAY from the relay): it stays offline until woken. */
     SENT_OFFLINE(18, "sent offline by the portal"),
     /** An on-demand device hung up after its idle time without a stream (GOAWAY from the agent). */
-    IDLE_TIMEOUT(19, "on-demand tunnel idle; hung up");
+    IDLE_TIMEOUT(19, "on-demand tunnel idle; hung up"),
+    /**
+     * The relay is shutting down (GOAWAY {@code NO_ERROR} from the relay): the agent redials after its first, jittered
+     * backoff step instead of at once, so that a fleet does not hit a restarting relay all in the same second. Older
+     * agents do not know the name and take it as a plain drain (they redial at once).
+     */
+    RELAY_SHUTDOWN(20, "relay is shutting down");
 
     private final int code;
     private final String description;

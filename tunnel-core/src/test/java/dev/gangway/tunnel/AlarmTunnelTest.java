@@ -228,6 +228,8 @@ class AlarmTunnelTest {
             Thread.sleep(1000);
             assertThat(agent.polls).hasSize(1);
             assertThat(fx.relay.isOnline(DEVICE)).isTrue();
+            // and the tunnel let go of its poller (an idle relay holds thousands of tunnels)
+            assertThat(fx.relay.pollsAlarms(DEVICE)).isFalse();
         }
     }
 
@@ -237,6 +239,7 @@ class AlarmTunnelTest {
         // the relay's first poll was answered 404: streams still work and the listener heard of no alarms
         Collector.assertEchoWorks(fx, DEVICE);
         assertThat(recorder.received).isEmpty();
+        eventually(() -> !fx.relay.pollsAlarms(DEVICE));
     }
 
     /** A stream through the tunnel to the echo server still works. */

@@ -165,6 +165,34 @@ class StreamProtocolTest {
         assertThat(agent.isOpen()).as("a stream error, the connection lives on").isTrue();
     }
 
+    @Test
+    void tunnelCodecsTalkToEachOtherAndToPeersWithoutThem() throws Exception {
+        // header table size 0 and the uniform distributor on both sides, on one side only (an agent or relay of an
+        // older release): several requests each, so that headers are sent after both SETTINGS were acknowledged
+        for (boolean[] tunnelSides : new boolean[][] {{true, true}, {true, false}, {false, true}}) {
+            tearDown();
+            Http2FrameCodec relayCodec = tunnelSides[0] ? H2.tunnelCodec(false, 0) : H2.codec(false, 0);
+            Http2FrameCodec agentCodec = tunnelSides[1] ? H2.tunnelCodec(true, 10) : H2.codec(true, 10);
+            connectPair(relayCodec, agentCodec);
+            assertThat(relayCodec.decoder().localSettings().headerTableSize())
+                    .isEqualTo(tunnelSides[0] ? 0L : Http2CodecUtil.DEFAULT_HEADER_TABLE_SIZE);
+            assertThat(agentCodec.decoder().localSettings().headerTableSize())
+                    .isEqualTo(tunnelSides[1] ? 0L : Http2CodecUtil.DEFAULT_HEADER_TABLE_SIZE);
+            for (int i = 0; i < 3; i++) {
+                Sink sink = new Sink();
+                Channel stream = openStream(sink);
+                stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000 * (i + 1)]));
+                shuttle();
+                sink.channel.read();
+                shuttle();
+                assertThat(sink.received).as("relay tunnel codec %s, agent %s", tunnelSides[0], tunnelSides[1])
+                        .isEqualTo(1000L * (i + 1));
+            }
+            assertThat(answered).isEqualTo(3);
+            answered = 0;
+        }
+    }
+
     // ---- two codecs talking through embedded channels ----
 
     private int answered;
@@ -174,6 +202,10 @@ class StreamProtocolTest {
     }
 
     private void connectPair(Http2FrameCodec relayCodec) {
+        connectPair(relayCodec, H2.codec(true, 10));
+    }
+
+    private void connectPair(Http2FrameCodec relayCodec, Http2FrameCodec agentCodec) {
         relay = new EmbeddedChannel();
         relay.pipeline().addLast(relayCodec, new H2.ConnectionWindow(),
                 new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -182,7 +214,7 @@ class StreamProtocolTest {
                     }
                 }));
         agent = new EmbeddedChannel();
-        agent.pipeline().addLast(H2.codec(true, 10), new H2.ConnectionWindow(),
+        agent.pipeline().addLast(agentCodec, new H2.ConnectionWindow(),
                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel ch) {

@@ -34,6 +34,8 @@ class TunnelIntegrationTest {
     void bytesRoundTripThroughAnInProcessStream() throws Exception {
         TunnelClient agent = fx.onlineAgent("dev-1");
         assertThat(agent.state()).isEqualTo(TunnelClient.State.CONNECTED);
+        // isOnline turns true just before the listener hears tunnelUp
+        eventually(() -> fx.events.count("up dev-1") == 1);
         assertThat(fx.events.agentInfos).containsExactly("{\"agentVersion\":\"test\",\"hostname\":\"lan\",\"services\":[]}");
 
         Channel stream = await(fx.relay.openStream(fx.ticket("dev-1", fx.echo.target())));
@@ -256,9 +258,16 @@ class TunnelIntegrationTest {
 
     @Test
     void agentReconnectsAfterRelayRestart() throws Exception {
-        TunnelClient agent = fx.onlineAgent("dev-1");
+        java.util.List<TunnelClient.State> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fx.knownDevices.add("dev-1");
+        TunnelClient agent = fx.startAgent(fx.agentBuilder(fx.pki.device("dev-1"), TunnelFixture.allowOnly(fx.echo.target()))
+                .stateListener(states::add));
+        eventually(() -> fx.relay.isOnline("dev-1"));
         fx.relay.close();
         eventually(() -> agent.state() != TunnelClient.State.CONNECTED);
+        // a shutdown is no drain: the agent backs off (jittered) instead of redialling the whole fleet at once
+        assertThat(states).containsSubsequence(TunnelClient.State.CONNECTED, TunnelClient.State.BACKOFF)
+                .doesNotContain(TunnelClient.State.DRAINING);
         fx.startRelay(b -> { });
         eventually(() -> fx.relay.isOnline("dev-1"));
         assertThat(agent.state()).isEqualTo(TunnelClient.State.CONNECTED);
