@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,8 +19,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -77,43 +73,10 @@ final class FleetPki {
         return dir.resolve("ticket.pub");
     }
 
-    /** Makes the CA, the relay's certificate and the ticket key. */
+    /** Makes the CA, the relay's certificate and the ticket key: {@link TestPki}'s, in this directory. */
     void create() throws IOException, GeneralSecurityException {
         Files.createDirectories(dir);
-        try {
-            KeyPair ca = ecKeyPair();
-            X500Name caName = new X500Name("CN=Gangway bench fleet CA");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder caBuilder = builder(caName, caName, ca.getPublic(), now);
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            caBuilder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
-            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate());
-            X509Certificate caCert = new JcaX509CertificateConverter().getCertificate(caBuilder.build(signer));
-
-            KeyPair relay = ecKeyPair();
-            X509v3CertificateBuilder relayBuilder = builder(caName, new X500Name("CN=localhost"), relay.getPublic(), now);
-            relayBuilder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            relayBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            relayBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            relayBuilder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            relayBuilder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            X509Certificate relayCert = new JcaX509CertificateConverter().getCertificate(relayBuilder.build(signer));
-
-            KeyPair ticket = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-
-            write(caCert(), caCert.getEncoded(), false);
-            write(caKey(), ca.getPrivate().getEncoded(), true);
-            write(relayCert(), relayCert.getEncoded(), false);
-            write(relayKey(), relay.getPrivate().getEncoded(), true);
-            write(ticketPublicKey(), ticket.getPublic().getEncoded(), false);
-        } catch (OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot sign a bench certificate: " + e.getMessage(), e);
-        }
+        new TestPki(dir).create();
     }
 
     static String deviceId(int n) {
@@ -174,20 +137,5 @@ final class FleetPki {
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant now) {
         return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
                 Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(2))), subject, key);
-    }
-
-    private static KeyPair ecKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-        return generator.generateKeyPair();
-    }
-
-    private static void write(Path file, byte[] bytes, boolean secret) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                secret ? "rw-------" : "rw-r--r--")));
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

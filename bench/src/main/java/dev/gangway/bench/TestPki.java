@@ -60,6 +60,11 @@ final class TestPki {
         return dir.resolve("ca.der");
     }
 
+    /** The CA's private key (owner-only; the idle-tunnels scenario mints its devices with it, {@link FleetPki}). */
+    Path caKey() {
+        return dir.resolve("ca.key");
+    }
+
     Path relayCert() {
         return dir.resolve("relay.der");
     }
@@ -108,6 +113,7 @@ final class TestPki {
             KeyPair ticket = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
 
             write(caCert(), caCert.getEncoded(), false);
+            write(caKey(), ca.getPrivate().getEncoded(), true);
             write(relayCert(), relayCert.getEncoded(), false);
             write(relayKey(), relay.getPrivate().getEncoded(), true);
             write(agentCert(), agentCert.getEncoded(), false);
