@@ -154,9 +154,9 @@ class KeepaliveTest {
         assertThat(watchdog.idleTime()).isEqualTo(Duration.ofSeconds(25));
         channel.writeInbound(announcement(0xffff_ffffL)); // 49 days
         channel.<Object>readInbound();
-        assertThat(watchdog.idleTime()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(watchdog.idleTime()).isEqualTo(Duration.ofMinutes(15));
         watchdog.peerAnnounced(Duration.ZERO);
-        assertThat(watchdog.idleTime()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(watchdog.idleTime()).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
