@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * (docs/commissioning.md). Sent through {@link SmsSender}, which audits the result as {@value #AUDIT_ACTION} (never the
  * text: it holds the key).
  *
- * <p>Rate-limited, because an SMS costs money and can reach any number: one per device per {@link #PER_DEVICE}, at
+ * <p>Rate-limited, because an SMS costs money and can reach any number: one per key per {@link #PER_DEVICE} (a new key
+ * for the same device, e.g. a replacement box, may be sent at once), at
  * most {@link #PER_ACCOUNT_PER_HOUR} per account and hour (in memory, per portal instance); beyond that the SMS is
  * not sent and the answer says when to try again.
  *
@@ -53,7 +54,8 @@ class ActivationSms {
      * @param actor who asked, for the audit log
      */
     SmsResult send(Device device, String keyText, String portalUrl, String phoneNumber, String actor) {
-        String refused = admit(device);
+        String canonical = ActivationKeys.normalise(keyText);
+        String refused = admit(device, canonical == null ? "" : ActivationKeys.hash(canonical));
         if (refused != null) {
             return SmsResult.failed(refused);
         }
@@ -63,12 +65,13 @@ class ActivationSms {
     }
 
     /** Takes a place in the limits, or says why there is none. */
-    private synchronized String admit(Device device) {
+    private synchronized String admit(Device device, String keyHash) {
         Instant now = clock.instant();
-        Instant last = lastPerDevice.get(device.getId());
+        String perKey = device.getId() + "/" + keyHash;
+        Instant last = lastPerDevice.get(perKey);
         if (last != null && now.isBefore(last.plus(PER_DEVICE))) {
-            return "an activation SMS was sent to this device less than a minute ago; wait a minute before sending "
-                    + "another";
+            return "this activation key was sent by SMS less than a minute ago; wait a minute before sending it "
+                    + "again";
         }
         Deque<Instant> sent = perAccount.computeIfAbsent(device.getAccountId(), a -> new ArrayDeque<>());
         while (!sent.isEmpty() && !now.isBefore(sent.peekFirst().plus(Duration.ofHours(1)))) {
@@ -79,7 +82,7 @@ class ActivationSms {
                     + "allowed; try again later";
         }
         sent.addLast(now);
-        lastPerDevice.put(device.getId(), now);
+        lastPerDevice.put(perKey, now);
         lastPerDevice.values().removeIf(t -> !now.isBefore(t.plus(PER_DEVICE)) && t != now);
         return null;
     }
