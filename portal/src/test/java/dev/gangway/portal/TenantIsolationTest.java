@@ -133,8 +133,9 @@ public class TenantIsolationTest extends PortalTestSupport {
         data.grant(group, pool, Right.OPEN_WEB_HMI);
         tunnels.tunnelUp(device, "b-cert-" + tag, """
                 {"agentVersion":"0.1.0","hostname":"b-secret-host-%s","services":[
-                  {"name":"%s","kind":"http","host":"198.19.0.2","port":80}]}
-                """.formatted(tag, service));
+                  {"name":"%s","kind":"http","host":"198.19.0.2","port":80},
+                  {"name":"%s-vnc","kind":"vnc","host":"198.19.0.3","port":5900}]}
+                """.formatted(tag, service, service));
         String connection = UUID.randomUUID().toString();
         jdbc.update("insert into connection_record (id, account_id, user_id, username, device_id, device_name,"
                 + " service, kind, client_address, started_at, ended_at, bytes_in, bytes_out, end_reason)"
@@ -148,6 +149,7 @@ public class TenantIsolationTest extends PortalTestSupport {
         victimIds.put("groupId", group);
         victimIds.put("poolId", pool);
         victimIds.put("serviceName", service);
+        victimIds.put("service", service + "-vnc");
         victimIds.put("connectionId", connection);
         victimNames = new LinkedHashSet<>(List.of(victim.username(), "b-secret-group-" + tag,
                 "b-secret-pool-" + tag, "b-secret-device-" + tag, "b-secret-host-" + tag, "b-secret-reason",

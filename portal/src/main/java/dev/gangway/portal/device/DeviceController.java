@@ -327,6 +327,10 @@ class DeviceController {
         model.addAttribute("rights", rights);
         model.addAttribute("admin", admin);
         model.addAttribute("mayOpen", rights.contains(Right.OPEN_WEB_HMI));
+        // the remote desktop buttons of vnc/rdp services: "CONTROL" (Open desktop), "VIEW_ONLY" (View desktop) or
+        // null (none); the names of desktop.web.DesktopMode, which this package cannot see
+        model.addAttribute("desktopMode", rights.contains(Right.DESKTOP_CONTROL) ? "CONTROL"
+                : rights.contains(Right.DESKTOP_VIEW) ? "VIEW_ONLY" : null);
         model.addAttribute("mayManage", rights.contains(Right.MANAGE_DEVICES));
         model.addAttribute("pools", admin ? pools.holding(user.accountId(), device.getId()) : List.of());
         model.addAttribute("alarms", alarms.latest(user.accountId(), device.getId()));

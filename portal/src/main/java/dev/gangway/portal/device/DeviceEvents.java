@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -128,6 +130,18 @@ class DeviceEvents {
                 remove(emitter);
                 emitter.completeWithError(e);
             }
+        }
+    }
+
+    /**
+     * Ends every open stream when the portal stops (before the web server's graceful shutdown, which would otherwise
+     * wait its whole timeout for these never-ending requests); the browsers reconnect to the next start.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closeAll() {
+        for (SseEmitter emitter : subscribers.keySet()) {
+            remove(emitter);
+            emitter.complete();
         }
     }
 

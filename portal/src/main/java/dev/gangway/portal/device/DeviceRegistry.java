@@ -122,12 +122,24 @@ public class DeviceRegistry implements DeviceOwnership {
     @Override
     @Transactional(readOnly = true)
     public boolean mayOpenWeb(String deviceId, String accountId, String username) {
+        return rightsOf(deviceId, accountId, username).contains(Right.OPEN_WEB_HMI);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public boolean mayOpenDesktop(String deviceId, String accountId, String username) {
+        java.util.Set<Right> rights = rightsOf(deviceId, accountId, username);
+        return rights.contains(Right.DESKTOP_VIEW) || rights.contains(Right.DESKTOP_CONTROL);
+    }
+
+    /** The user's rights on the device, none for an unknown user or a device outside the user's account. */
+    private java.util.Set<Right> rightsOf(String deviceId, String accountId, String username) {
         // Access answers no rights for a device outside the user's account
         return users.findByAccountIdAndUsername(accountId, username)
                 .flatMap(user -> accounts.findById(accountId).map(account -> new PortalUser(user.getId(),
                         user.getUsername(), accountId, account.getName())))
-                .map(user -> access.can(user, deviceId, Right.OPEN_WEB_HMI))
-                .orElse(false);
+                .map(user -> access.rightsOn(user, deviceId))
+                .orElse(java.util.Set.of());
     }
 
     /** The device's services as last reported by its agent. */

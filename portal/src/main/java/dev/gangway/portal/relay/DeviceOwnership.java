@@ -11,4 +11,12 @@ public interface DeviceOwnership {
      * holds the right to open its web HMIs.
      */
     boolean mayOpenWeb(String deviceId, String accountId, String username);
+
+    /**
+     * Whether the device exists in the account and the user (by name, within that account; enabled, not expired)
+     * holds "Remote desktop: view only" or "Remote desktop: control" on it. Refuses unless implemented.
+     */
+    default boolean mayOpenDesktop(String deviceId, String accountId, String username) {
+        return false;
+    }
 }

@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Opens streams through the embedded relay: checks once more that the device is in the user's account and that
- * the user still holds the right to open it, signs a ticket valid for {@value #TICKET_SECONDS} seconds and lets the relay verify it like any other.
+ * the user still holds the right the stream's {@link DeviceStreams.Purpose} needs ("Open web HMIs" for the HMI proxy,
+ * a remote desktop right for the desktop tunnel), signs a ticket valid for {@value #TICKET_SECONDS} seconds and lets
+ * the relay verify it like any other.
  *
  * <p>The HMI proxy calls {@link #open} on its Netty event loop, and the ownership check reads the database: it runs
  * on a small pool of its own ({@value #CHECK_THREADS} threads, {@value #CHECK_QUEUE} waiting checks at most; beyond
@@ -56,9 +58,18 @@ class RelayDeviceStreams implements DeviceStreams, AutoCloseable {
 
     @Override
     public CompletableFuture<Channel> open(String account, String user, String deviceId, LanTarget target) {
+        return open(account, user, deviceId, target, Purpose.WEB_HMI);
+    }
+
+    @Override
+    public CompletableFuture<Channel> open(String account, String user, String deviceId, LanTarget target,
+            Purpose purpose) {
         CompletableFuture<Boolean> inAccount;
         try {
-            inAccount = CompletableFuture.supplyAsync(() -> ownership.mayOpenWeb(deviceId, account, user), checks);
+            inAccount = CompletableFuture.supplyAsync(() -> switch (purpose) {
+                case WEB_HMI -> ownership.mayOpenWeb(deviceId, account, user);
+                case DESKTOP -> ownership.mayOpenDesktop(deviceId, account, user);
+            }, checks);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(TunnelException.of(TunnelError.DEVICE_OFFLINE,
                     "the portal is too busy to open a stream to device " + deviceId + " now; try again"));

@@ -19,7 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * token is even looked at. An HMI page runs on its own origin ({@code <session>.hmi.<domain>}); whatever script a
  * device serves there, its POSTs to the portal carry that foreign origin and end here. Requests without an
  * {@code Origin} header (older clients) still need the CSRF token; {@code Origin: null} (sandboxed frames, opaque
- * redirects) is refused. The device agent API is machine-to-machine, without cookies, and is not checked.
+ * redirects) is refused. WebSocket handshakes ({@code GET} with {@code Upgrade: websocket}, e.g. the desktop tunnel)
+ * are checked too, and one without {@code Origin} is refused. The device agent API is machine-to-machine, without
+ * cookies, and is not checked.
  *
  * <p>The portal's own origin is {@code gangway.portal.public-url} when set (the address behind a TLS reverse
  * proxy), else the request's scheme, host and port ({@code server.forward-headers-strategy=native} makes those the
@@ -40,15 +42,18 @@ class OriginCheckFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (SAFE_METHODS.contains(request.getMethod()) || isAgentApi(request)) {
+        boolean webSocket = isWebSocketUpgrade(request);
+        if ((!webSocket && SAFE_METHODS.contains(request.getMethod())) || isAgentApi(request)) {
             chain.doFilter(request, response);
             return;
         }
         String origin = request.getHeader("Origin");
         boolean crossSiteFetch = "cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"));
-        if (origin == null ? crossSiteFetch : !isOwnOrigin(origin, request)) {
+        // browsers always send Origin with a WebSocket handshake: one without is not from a portal page
+        if (origin == null ? crossSiteFetch || webSocket : !isOwnOrigin(origin, request)) {
             log.warn("Refused {} {} from origin {}", request.getMethod(), request.getRequestURI(),
-                    origin == null ? "(cross-site, no Origin header)" : origin);
+                    origin == null ? webSocket ? "(WebSocket without Origin header)" : "(cross-site, no Origin header)"
+                            : origin);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType("text/plain;charset=UTF-8");
             response.getOutputStream().write(("Refused: this request comes from another site (" + origin
@@ -56,6 +61,16 @@ class OriginCheckFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A WebSocket handshake ({@code GET} with {@code Upgrade: websocket}): not bound by the same-origin policy, it
+     * carries the session cookie from any site, so its origin is checked like a state-changing request's
+     * (cross-site WebSocket hijacking).
+     */
+    private static boolean isWebSocketUpgrade(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && "websocket".equalsIgnoreCase(upgrade.strip());
     }
 
     private static boolean isAgentApi(HttpServletRequest request) {

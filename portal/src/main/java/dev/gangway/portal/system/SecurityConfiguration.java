@@ -52,7 +52,9 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
  *       WebAuthn relying party, not {@code http.webAuthn()}: its filters sign in with the passkey alone, past the
  *       half-done sign-in, and serve generated pages with inline scripts.</li>
  *   <li>CSRF tokens on every browser form, plus {@link OriginCheckFilter}; neither applies to the device agent API
- *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).</li>
+ *       ({@code /api/agent/**}: machine clients without cookies, authorised by activation keys and certificates).
+ *       WebSocket handshakes (the desktop tunnel, {@code /desktop/tunnel}) need a signed-in user like any page and
+ *       the portal's own {@code Origin} ({@link OriginCheckFilter}).</li>
  *   <li>Session cookie {@code __Host-gangway-session} (Secure) with {@code gangway.portal.secure-cookies=true},
  *       else {@code gangway-session} (plain-HTTP development); host-only,
  *       HttpOnly, SameSite=Lax.</li>
@@ -192,11 +194,15 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** Pages redirect to the sign-in form; the event stream and APIs (no human to redirect) answer 401. */
+    /**
+     * Pages redirect to the sign-in form; the event stream, the desktop tunnel's WebSocket and APIs (no human to
+     * redirect) answer 401.
+     */
     private static AuthenticationEntryPoint entryPoint(PathPatternRequestMatcher.Builder paths) {
         return new DelegatingAuthenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"),
                 new RequestMatcherEntry<>(new OrRequestMatcher(paths.matcher("/api/**"),
-                        paths.matcher("/devices/events")), new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
+                        paths.matcher("/devices/events"), paths.matcher("/desktop/tunnel")),
+                        new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
     }
 
     static String contentSecurityPolicy(String hmiScheme, String hmiBaseDomain, int hmiPort) {

@@ -157,6 +157,7 @@ public final class RfbClient {
     }
 
     private void framebufferUpdate(RfbListener listener) throws IOException {
+        listener.updateStart();
         in.skip(1);
         int count = in.readU16();
         for (int i = 0; i < count; i++) {

@@ -10,6 +10,13 @@ package dev.gangway.portal.desktop.rfb;
  */
 public interface RfbListener {
 
+    /**
+     * A FramebufferUpdate begins: nothing of it is in the {@link Framebuffer} yet. Lets a converter that reads the
+     * framebuffer from another thread know when the screen is about to change.
+     */
+    default void updateStart() {
+    }
+
     /** The screen is (now) {@code width × height}, all black until updates paint it; first call of every session. */
     default void framebufferSize(int width, int height) {
     }

@@ -34,9 +34,9 @@ class DesktopCredentialsController {
         this.access = access;
     }
 
-    @GetMapping("/devices/{deviceId}/services/{serviceName}/credentials")
+    @GetMapping("/devices/{deviceId}/services/{service}/credentials")
     String show(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
-            @PathVariable("serviceName") String serviceName, Model model) {
+            @PathVariable("service") String serviceName, Model model) {
         Target target = target(user, deviceId, serviceName);
         DesktopCredentialStore.StoredCredentials stored = store.stored(target.device().getId(), serviceName);
         model.addAttribute("newUsername", stored == null || stored.username() == null ? "" : stored.username());
@@ -44,9 +44,9 @@ class DesktopCredentialsController {
         return page(target, stored, model);
     }
 
-    @PostMapping("/devices/{deviceId}/services/{serviceName}/credentials")
+    @PostMapping("/devices/{deviceId}/services/{service}/credentials")
     String save(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
-            @PathVariable("serviceName") String serviceName,
+            @PathVariable("service") String serviceName,
             @RequestParam(name = "username", required = false) String username,
             @RequestParam(name = "password", required = false) String password,
             @RequestParam(name = "clearPassword", required = false) boolean clearPassword,
@@ -66,9 +66,9 @@ class DesktopCredentialsController {
         return "redirect:/devices/" + target.device().getId() + "/services/" + serviceName + "/credentials";
     }
 
-    @PostMapping("/devices/{deviceId}/services/{serviceName}/credentials/delete")
+    @PostMapping("/devices/{deviceId}/services/{service}/credentials/delete")
     String delete(@AuthenticationPrincipal PortalUser user, @PathVariable("deviceId") String deviceId,
-            @PathVariable("serviceName") String serviceName, RedirectAttributes redirect) {
+            @PathVariable("service") String serviceName, RedirectAttributes redirect) {
         Target target = target(user, deviceId, serviceName);
         store.delete(user.accountId(), target.device().getId(), serviceName, user.getName());
         redirect.addFlashAttribute("message", "Stored credentials of " + serviceName + " removed.");

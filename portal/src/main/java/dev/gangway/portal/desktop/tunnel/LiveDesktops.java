@@ -1,0 +1,85 @@
+package dev.gangway.portal.desktop.tunnel;
+
+import dev.gangway.portal.desktop.DesktopEnd;
+import dev.gangway.portal.desktop.web.DesktopMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+
+/**
+ * The desktop sessions open now, so that a change of access can end them ({@link DesktopSessionEnding}) and the
+ * connection report can follow their bytes. A session is added once its record is written, before its thread
+ * starts, and removed when it has ended.
+ *
+ * <p>Thread-safe.
+ */
+@Component
+class LiveDesktops {
+
+    /** What the registry knows of a live session. */
+    interface Live {
+
+        String id();
+
+        String accountId();
+
+        String username();
+
+        String deviceId();
+
+        DesktopMode mode();
+
+        /** Ends the session (idempotent); its thread then sends the end to the browser and closes the record. */
+        void end(DesktopEnd end);
+    }
+
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final Object adding = new Object();
+
+    /**
+     * Adds a session unless its user already has {@code max} open; returns whether it was added.
+     */
+    boolean add(Live session, int max) {
+        synchronized (adding) {
+            long open = live.values().stream().filter(s -> s.accountId().equals(session.accountId())
+                    && s.username().equals(session.username())).count();
+            if (open >= max) {
+                return false;
+            }
+            live.put(session.id(), session);
+            return true;
+        }
+    }
+
+    void remove(Live session) {
+        live.remove(session.id(), session);
+    }
+
+    /** The live sessions (a snapshot). */
+    List<Live> sessions() {
+        return new ArrayList<>(live.values());
+    }
+
+    boolean isEmpty() {
+        return live.isEmpty();
+    }
+
+    /**
+     * Ends the sessions for which {@code endFor} gives an end (null: goes on); returns how many ended. Runs
+     * {@code endFor} on the calling thread, once per session.
+     */
+    int endWhere(Function<Live, DesktopEnd> endFor) {
+        int ended = 0;
+        for (Live session : sessions()) {
+            DesktopEnd end = endFor.apply(session);
+            if (end != null) {
+                session.end(end);
+                ended++;
+            }
+        }
+        return ended;
+    }
+}
