@@ -1,5 +1,6 @@
 package dev.gangway.bench;
 
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -149,5 +150,22 @@ final class DesktopTunnel implements AutoCloseable {
             }
         }
         throw new BenchException("READY line '" + readyLine + "' has no " + key);
+    }
+
+    /**
+     * A stream of the desktop scenario: a TCP connection to the bench client JVM's local forwarder, which opens a fresh
+     * ticketed stream through the relay to the agent and on to Xvnc (what the portal's stream opener does inside the
+     * portal); bytes counted both ways, reads time out after 60 s.
+     */
+    static SocketTunnelStream connectForwarder(int forwarderPort) throws IOException {
+        SocketTunnelStream stream = SocketTunnelStream.connect(new InetSocketAddress("127.0.0.1", forwarderPort),
+                10_000);
+        try {
+            stream.readTimeout(60_000);
+            return stream;
+        } catch (IOException | RuntimeException e) {
+            stream.close();
+            throw e;
+        }
     }
 }

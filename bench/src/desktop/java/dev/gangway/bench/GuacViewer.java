@@ -5,6 +5,7 @@ import dev.gangway.portal.desktop.DesktopCredentials;
 import dev.gangway.portal.desktop.DesktopEnd;
 import dev.gangway.portal.desktop.DesktopRequest;
 import dev.gangway.portal.desktop.DesktopSession;
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
 import java.awt.AlphaComposite;
 import java.awt.Color;
@@ -65,7 +66,7 @@ final class GuacViewer extends DesktopViewer {
 
     private GuacViewer(DesktopConverter converter, int forwarderPort) {
         TunnelStreamOpener opener = () -> {
-            SocketTunnelStream s = SocketTunnelStream.open(forwarderPort);
+            SocketTunnelStream s = DesktopTunnel.connectForwarder(forwarderPort);
             stream.set(s);
             return s;
         };

@@ -1,5 +1,6 @@
 package dev.gangway.bench;
 
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.rfb.PasswordSource;
 import dev.gangway.portal.desktop.rfb.RfbClient;
 import dev.gangway.portal.desktop.rfb.RfbEncoding;
@@ -43,7 +44,7 @@ final class RfbViewer extends DesktopViewer {
 
     /** {@code name}: {@code rfb} with {@link #NOVNC}, {@code rfb-zrle} with the portal's own RFB settings. */
     static RfbViewer start(String name, int forwarderPort, RfbSettings settings) throws IOException {
-        SocketTunnelStream stream = SocketTunnelStream.open(forwarderPort);
+        SocketTunnelStream stream = DesktopTunnel.connectForwarder(forwarderPort);
         try {
             stream.readTimeout(20_000);
             RfbClient client = RfbClient.connect(stream.input(), stream.output(), settings, PasswordSource.NONE);

@@ -54,18 +54,18 @@ class DesktopE2eIT extends DesktopSiteSupport {
     private static DesktopLab.Screen rdp;
 
     private Site site() {
-        return desktopSite(ADMIN_PASSWORD, lab -> {
-            vnc = lab.startVnc(VNC_PASSWORD);
-            rdp = lab.startRdp(RDP_PASSWORD);
-        }, List.of(service(VNC_SERVICE, "vnc", DesktopLab.VNC_PORT), service(RDP_SERVICE, "rdp",
-                DesktopLab.RDP_PORT)));
+        return desktopSite(ADMIN_PASSWORD, desktopLab -> {
+            vnc = desktopLab.startVnc(VNC_PASSWORD);
+            rdp = desktopLab.startRdp(RDP_PASSWORD);
+        }, List.of(new LanService(VNC_SERVICE, "vnc", DesktopLab.VNC_PORT),
+                new LanService(RDP_SERVICE, "rdp", DesktopLab.RDP_PORT)));
     }
 
     @Test
     @Order(1)
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void vncScreenKeyboardClipboardAndViewOnly() {
-        Site s = site();
+        site();
         try (BrowserContext engineerBrowser = chromium.newContext()) {
             Page devicePage = engineerBrowser.newPage();
             portal().signIn(devicePage, ADMIN_PASSWORD);
@@ -78,8 +78,8 @@ class DesktopE2eIT extends DesktopSiteSupport {
 
             // the remote screen: the root window's blue is most of the display, the xterm's black where it is
             viewer.awaitShare(DesktopLab.VNC_ROOT, MOSTLY);
-            DesktopViewer.awaitTrue(() -> DesktopViewer.close(viewer.colourAt(DesktopLab.ROOT_X, DesktopLab.ROOT_Y),
-                    DesktopLab.VNC_ROOT) && DesktopViewer.close(viewer.colourAt(DesktopLab.XTERM_X + 200,
+            DesktopViewer.awaitTrue(() -> DesktopViewer.near(viewer.colourAt(DesktopLab.ROOT_X, DesktopLab.ROOT_Y),
+                    DesktopLab.VNC_ROOT) && DesktopViewer.near(viewer.colourAt(DesktopLab.XTERM_X + 200,
                     DesktopLab.XTERM_Y + 60), DesktopLab.XTERM_BACKGROUND),
                     () -> String.format("root at (%d,%d) shows #%06x, xterm shows #%06x", DesktopLab.ROOT_X,
                             DesktopLab.ROOT_Y, viewer.colourAt(DesktopLab.ROOT_X, DesktopLab.ROOT_Y),

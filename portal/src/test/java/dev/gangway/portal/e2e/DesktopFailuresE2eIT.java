@@ -46,12 +46,12 @@ class DesktopFailuresE2eIT extends DesktopSiteSupport {
 
     @BeforeEach
     void signedIn() {
-        desktopSite(ADMIN_PASSWORD, lab -> {
-            lab.startVnc(VNC_PASSWORD);
-            lab.startGarbage();
-        }, List.of(service(VNC_SERVICE, "vnc", DesktopLab.VNC_PORT),
-                service(GARBAGE_SERVICE, "vnc", DesktopLab.GARBAGE_PORT),
-                service(DEAD_SERVICE, "vnc", DesktopLab.DEAD_PORT)));
+        desktopSite(ADMIN_PASSWORD, desktopLab -> {
+            desktopLab.startVnc(VNC_PASSWORD);
+            desktopLab.startGarbage();
+        }, List.of(new LanService(VNC_SERVICE, "vnc", DesktopLab.VNC_PORT),
+                new LanService(GARBAGE_SERVICE, "vnc", DesktopLab.GARBAGE_PORT),
+                new LanService(DEAD_SERVICE, "vnc", DesktopLab.DEAD_PORT)));
         if (browser == null) {
             browser = chromium.newContext();
             portal().signIn(browser.newPage(), ADMIN_PASSWORD);

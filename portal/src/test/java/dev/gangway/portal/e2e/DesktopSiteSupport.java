@@ -43,6 +43,10 @@ abstract class DesktopSiteSupport extends SiteTestSupport {
     record Site(String deviceId, String deviceName, BrowserContext adminBrowser, Page admin) {
     }
 
+    /** A service the agent allows: {@code name}, {@code kind} ({@code vnc}, {@code rdp}), port on the LAN host. */
+    record LanService(String name, String kind, int port) {
+    }
+
     static DesktopLab desktops;
     static Site site;
     /** Every viewer page opened, for the failure report (its status, console and WebSockets). */
@@ -75,18 +79,22 @@ abstract class DesktopSiteSupport extends SiteTestSupport {
      * {@code services} (name → kind and port on the LAN host), the administrator signed in.
      */
     synchronized Site desktopSite(String adminPassword, Consumer<DesktopLab> startDesktops,
-            List<String[]> services) {
+            List<LanService> services) {
         if (site != null) {
             return site;
         }
-        desktops = new DesktopLab(lab, work.resolve("desktops"));
-        failureReport.include(() -> "--- xrdp log\n" + desktops.xrdpLog());
+        DesktopLab started = new DesktopLab(lab, work.resolve("desktops"));
+        desktops = started;
+        // the report's sources outlive the class (the extension is static): each reads only its own class's state
+        failureReport.include(() -> started == desktops ? "--- xrdp log\n" + started.xrdpLog() : "");
         failureReport.include(() -> {
             StringBuilder pages = new StringBuilder();
-            viewers.forEach(viewer -> pages.append(viewer.describe()));
+            if (started == desktops) {
+                viewers.forEach(viewer -> pages.append(viewer.describe()));
+            }
             return pages.toString();
         });
-        startDesktops.accept(desktops);
+        startDesktops.accept(started);
 
         PortalUi portal = portal();
         BrowserContext adminBrowser = chromium.newContext();
@@ -106,24 +114,20 @@ abstract class DesktopSiteSupport extends SiteTestSupport {
         LoggedProcess agent = lab.start(lab.site(), "agent", agentJar.run(agentConfig(identity, services)));
         admin.navigate(portal.baseUrl() + "/devices/" + deviceId);
         PlaywrightAssertions.assertThat(admin.locator("#device-status")).containsText("online");
-        for (String[] service : services) {
-            PlaywrightAssertions.assertThat(serviceItem(admin, service[0])).hasAttribute("data-kind", service[1]);
+        for (LanService service : services) {
+            PlaywrightAssertions.assertThat(serviceItem(admin, service.name()))
+                    .hasAttribute("data-kind", service.kind());
         }
         assertThat(agent.isAlive()).isTrue();
         site = new Site(deviceId, deviceName, adminBrowser, admin);
         return site;
     }
 
-    /** {@code {name, kind, port}} of a service on the LAN host. */
-    static String[] service(String name, String kind, int port) {
-        return new String[] {name, kind, Integer.toString(port)};
-    }
-
-    private Path agentConfig(Path identity, List<String[]> services) {
+    private Path agentConfig(Path identity, List<LanService> services) {
         StringBuilder yaml = new StringBuilder("identity: " + identity + "\nkeepalive-seconds: 25\nservices:\n");
-        for (String[] service : services) {
-            yaml.append("  - name: ").append(service[0]).append("\n    kind: ").append(service[1])
-                    .append("\n    host: ").append(lab.lanHostAddress()).append("\n    port: ").append(service[2])
+        for (LanService service : services) {
+            yaml.append("  - name: ").append(service.name()).append("\n    kind: ").append(service.kind())
+                    .append("\n    host: ").append(lab.lanHostAddress()).append("\n    port: ").append(service.port())
                     .append('\n');
         }
         try {

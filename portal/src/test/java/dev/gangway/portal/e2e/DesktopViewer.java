@@ -127,7 +127,7 @@ final class DesktopViewer {
         int total = image.getWidth() * image.getHeight();
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
-                if (close(image.getRGB(x, y), rgb)) {
+                if (near(image.getRGB(x, y), rgb)) {
                     match++;
                 }
             }
@@ -292,7 +292,8 @@ final class DesktopViewer {
         }
     }
 
-    static boolean close(int argb, int rgb) {
+    /** Whether {@code argb} is {@code rgb} within {@link #TOLERANCE} on each channel. */
+    static boolean near(int argb, int rgb) {
         return Math.abs(((argb >> 16) & 0xFF) - ((rgb >> 16) & 0xFF)) <= TOLERANCE
                 && Math.abs(((argb >> 8) & 0xFF) - ((rgb >> 8) & 0xFF)) <= TOLERANCE
                 && Math.abs((argb & 0xFF) - (rgb & 0xFF)) <= TOLERANCE;

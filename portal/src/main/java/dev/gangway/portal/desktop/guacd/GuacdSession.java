@@ -46,13 +46,15 @@ final class GuacdSession implements DesktopSession {
 
     private static final Logger log = LoggerFactory.getLogger(GuacdSession.class);
     private static final Set<String> INPUT = Set.of("key", "mouse", "touch", "clipboard", "file", "pipe", "put");
+    private static final int MAX_VIEWER_ARGV = 4;
     private static final Duration MIN_SPLICE_WAIT = Duration.ofSeconds(30);
 
     private final DesktopRequest request;
     private final GuacdSettings settings;
     private final AtomicReference<DesktopEnd> closeReason = new AtomicReference<>();
     private final AtomicBoolean ran = new AtomicBoolean();
-    private final Set<String> droppedStreams = ConcurrentHashMap.newKeySet();
+    /** A viewer's {@code argv} streams (a VNC password typed in), the only streams a viewer may send; capped. */
+    private final Set<String> viewerArgvStreams = ConcurrentHashMap.newKeySet();
     private final Object writeLock = new Object();
     private volatile Socket socket;
     private volatile Writer writer;
@@ -257,22 +259,32 @@ final class GuacdSession implements DesktopSession {
         }
     }
 
-    /** A viewer's input, and the blobs and ends of a viewer's clipboard or file streams. */
+    /**
+     * What a viewer may not send: input, and every stream but an {@code argv} answer to guacd's {@code required}
+     * for a VNC password (a connection parameter). For RDP a viewer may not type credentials (that would be a
+     * logon by a user who may only watch). At most {@value #MAX_VIEWER_ARGV} argv streams are open at once, so a
+     * viewer that never ends them cannot make the set grow.
+     */
     private boolean dropForViewer(GuacamoleInstruction instruction) {
         String opcode = instruction.getOpcode();
         List<String> args = instruction.getArgs();
         if (INPUT.contains(opcode)) {
-            if (!args.isEmpty() && Set.of("clipboard", "file", "pipe", "put").contains(opcode)) {
-                droppedStreams.add(args.get(0));
-            }
             return true;
         }
-        if ((opcode.equals("blob") || opcode.equals("end")) && !args.isEmpty()
-                && droppedStreams.contains(args.get(0))) {
-            if (opcode.equals("end")) {
-                droppedStreams.remove(args.get(0));
+        if (opcode.equals("argv")) {
+            if (!"vnc".equals(request.kind()) || args.isEmpty() || viewerArgvStreams.size() >= MAX_VIEWER_ARGV) {
+                return true;
             }
-            return true;
+            viewerArgvStreams.add(args.get(0));
+            return false;
+        }
+        if (opcode.equals("blob") || opcode.equals("end")) {
+            if (args.isEmpty() || !viewerArgvStreams.contains(args.get(0))) {
+                return true;
+            }
+            if (opcode.equals("end")) {
+                viewerArgvStreams.remove(args.get(0));
+            }
         }
         return false;
     }

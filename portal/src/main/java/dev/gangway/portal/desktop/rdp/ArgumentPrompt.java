@@ -54,7 +54,9 @@ final class ArgumentPrompt {
         synchronized (this) {
             switch (instruction.getOpcode()) {
                 case "argv":
-                    if (args.size() >= 3 && names.contains(args.get(2))) {
+                    // at most one stream per asked name at a time: a browser opening streams without end
+                    // cannot make the maps grow
+                    if (args.size() >= 3 && names.contains(args.get(2)) && partial.size() < names.size()) {
                         streamNames.put(stream, args.get(2));
                         partial.put(stream, new StringBuilder());
                         ack = stream;

@@ -6,6 +6,7 @@ import dev.gangway.portal.desktop.DesktopEnd;
 import dev.gangway.portal.desktop.DesktopRequest;
 import dev.gangway.portal.desktop.DesktopSession;
 import dev.gangway.portal.desktop.GuacSink;
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ final class RdpSession implements DesktopSession {
 
             DesktopSession view = vnc.open(new DesktopRequest(request.sessionId(), "vnc", request.serviceName(),
                     request.lanAddress(), request.viewOnly(), new DesktopCredentials(null, screen.password(), null),
-                    width, height, request.dpi(), () -> SocketTunnelStream.connectLoopback(screen.port())));
+                    width, height, request.dpi(), () -> privateScreen(screen.port())));
             synchronized (lock) {
                 vncSession = view;
             }
@@ -360,6 +361,14 @@ final class RdpSession implements DesktopSession {
         EndException(DesktopEnd end) {
             super(end.message(), null, false, false);
             this.end = end;
+        }
+    }
+
+    private static SocketTunnelStream privateScreen(int port) throws IOException {
+        try {
+            return SocketTunnelStream.connectLoopback(port);
+        } catch (IOException e) {
+            throw new IOException("cannot reach the session's private X server: " + e.getMessage(), e);
         }
     }
 }

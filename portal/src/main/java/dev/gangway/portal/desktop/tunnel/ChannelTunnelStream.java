@@ -37,6 +37,11 @@ final class ChannelTunnelStream implements TunnelStream {
 
     /** Bytes the output collects before it sends them without a flush. */
     static final int WRITE_CHUNK = 16 * 1024;
+    /**
+     * How long a write waits for a device that takes no data (its flow-control window stays full) before the stream
+     * is closed: browser input is written on the WebSocket's thread, which a stalled device must not hold forever.
+     */
+    static final long WRITE_STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Channel channel;
     private final ReentrantLock lock = new ReentrantLock();
@@ -320,6 +325,7 @@ final class ChannelTunnelStream implements TunnelStream {
         }
 
         private void awaitWritable() throws IOException {
+            long deadline = System.nanoTime() + WRITE_STALL_NANOS;
             lock.lock();
             try {
                 while (true) {
@@ -327,11 +333,17 @@ final class ChannelTunnelStream implements TunnelStream {
                     if (channel.isWritable()) {
                         return;
                     }
+                    if (System.nanoTime() - deadline > 0) {
+                        break;
+                    }
                     await();
                 }
             } finally {
                 lock.unlock();
             }
+            ChannelTunnelStream.this.close();
+            throw new IOException("the device took no data for " + TimeUnit.NANOSECONDS.toSeconds(WRITE_STALL_NANOS)
+                    + " s: the stream to it was closed");
         }
 
         private void checkOpen() throws IOException {

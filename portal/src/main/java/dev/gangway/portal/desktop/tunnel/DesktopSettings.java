@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code guacd} when guacd's host is set, else {@code embedded-rdp}
  * @param openTimeout how long opening a stream to the device's service may take
  * @param maxSessionsPerUser desktop sessions one user may have open at once (more are refused)
+ * @param maxSessionsPerDevice desktop sessions open at once on one device, all users together (more are refused)
+ * @param maxSessions desktop sessions the portal holds at once (each can hold a framebuffer of up to 64 MiB, or an
+ *     xfreerdp and an Xvnc process; more are refused)
  * @param sendBufferBytes what may wait for a browser that reads slowly before its session ends (bytes of
  *     instruction text)
  * @param sendTimeout how long one message to a browser that stopped reading may take before its session ends
@@ -27,6 +30,8 @@ record DesktopSettings(
         String rdpConverter,
         @DefaultValue("30s") Duration openTimeout,
         @DefaultValue("8") int maxSessionsPerUser,
+        @DefaultValue("10") int maxSessionsPerDevice,
+        @DefaultValue("100") int maxSessions,
         @DefaultValue("4194304") int sendBufferBytes,
         @DefaultValue("20s") Duration sendTimeout) {
 
@@ -63,6 +68,12 @@ record DesktopSettings(
         }
         if (maxSessionsPerUser < 1 || maxSessionsPerUser > 1000) {
             throw invalid("max-sessions-per-user", maxSessionsPerUser + " is outside 1-1000");
+        }
+        if (maxSessionsPerDevice < 1 || maxSessionsPerDevice > 1000) {
+            throw invalid("max-sessions-per-device", maxSessionsPerDevice + " is outside 1-1000");
+        }
+        if (maxSessions < 1 || maxSessions > 100_000) {
+            throw invalid("max-sessions", maxSessions + " is outside 1-100000");
         }
         if (sendBufferBytes < 64 * 1024 || sendBufferBytes > 256 * 1024 * 1024) {
             throw invalid("send-buffer-bytes", sendBufferBytes + " is outside 65536-268435456");

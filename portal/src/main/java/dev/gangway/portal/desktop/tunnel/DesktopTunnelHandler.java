@@ -157,9 +157,10 @@ class DesktopTunnelHandler extends TextWebSocketHandler implements SubProtocolCa
             return;
         }
         DesktopTunnel tunnel = new DesktopTunnel(id, user, data.deviceId(), service.name(), mode.get());
-        if (!live.add(tunnel, settings.maxSessionsPerUser())) {
-            refuse(out, GuacamoleStatus.CLIENT_TOO_MANY, "you have " + settings.maxSessionsPerUser()
-                    + " desktops open already; close one first");
+        String tooMany = live.add(tunnel, settings.maxSessionsPerUser(), settings.maxSessionsPerDevice(),
+                settings.maxSessions());
+        if (tooMany != null) {
+            refuse(out, GuacamoleStatus.CLIENT_TOO_MANY, tooMany);
             return;
         }
         try {
@@ -185,7 +186,9 @@ class DesktopTunnelHandler extends TextWebSocketHandler implements SubProtocolCa
         } catch (RuntimeException e) {
             log.warn("Desktop {} could not be started with {}", tunnel, converter.name(), e);
             live.remove(tunnel);
-            refuse(out, GuacamoleStatus.SERVER_ERROR, "the desktop could not be started: " + e.getMessage());
+            // the details (possibly database or converter internals) stay in the log
+            refuse(out, GuacamoleStatus.SERVER_ERROR, "the desktop could not be started because of an error in the"
+                    + " portal; its log says more (desktop " + tunnel.id() + ")");
             return;
         }
         String recordId;

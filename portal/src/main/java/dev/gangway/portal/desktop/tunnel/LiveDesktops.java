@@ -40,17 +40,25 @@ class LiveDesktops {
     private final Object adding = new Object();
 
     /**
-     * Adds a session unless its user already has {@code max} open; returns whether it was added.
+     * Adds a session unless its user, its device or the portal already has as many open as allowed; returns null
+     * when it was added, else the sentence for the user.
      */
-    boolean add(Live session, int max) {
+    String add(Live session, int maxPerUser, int maxPerDevice, int maxTotal) {
         synchronized (adding) {
-            long open = live.values().stream().filter(s -> s.accountId().equals(session.accountId())
+            if (live.size() >= maxTotal) {
+                return "the portal has " + maxTotal + " desktops open already; try again later";
+            }
+            long ofUser = live.values().stream().filter(s -> s.accountId().equals(session.accountId())
                     && s.username().equals(session.username())).count();
-            if (open >= max) {
-                return false;
+            if (ofUser >= maxPerUser) {
+                return "you have " + maxPerUser + " desktops open already; close one first";
+            }
+            long ofDevice = live.values().stream().filter(s -> s.deviceId().equals(session.deviceId())).count();
+            if (ofDevice >= maxPerDevice) {
+                return "this device has " + maxPerDevice + " desktops open already; try again when one is closed";
             }
             live.put(session.id(), session);
-            return true;
+            return null;
         }
     }
 

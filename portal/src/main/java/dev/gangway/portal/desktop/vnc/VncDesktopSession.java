@@ -663,6 +663,13 @@ public final class VncDesktopSession implements DesktopSession {
         }
     }
 
+    /** Streams from the browser the session keeps state for (at most {@value #MAX_INBOUND_STREAMS}); for tests. */
+    int openBrowserStreams() {
+        synchronized (lock) {
+            return inbound.size();
+        }
+    }
+
     private void openStream(String index, Inbound.Kind kind, String mimetype, String name) {
         Integer.parseInt(index); // a stream index is a number; anything else is malformed
         GuacamoleStatus refusal = null;
@@ -681,7 +688,10 @@ public final class VncDesktopSession implements DesktopSession {
                 refusal = GuacamoleStatus.CLIENT_BAD_REQUEST;
                 message = "no such argument is asked for";
             }
-            inbound.put(index, new Inbound(refusal == null ? kind : Inbound.Kind.DISCARD));
+            if (refusal != GuacamoleStatus.CLIENT_TOO_MANY) {
+                // a refused stream is kept (its blobs and end are dropped) only within the cap: the map stays bounded
+                inbound.put(index, new Inbound(refusal == null ? kind : Inbound.Kind.DISCARD));
+            }
         }
         if (refusal != null) {
             ack(index, message, refusal);

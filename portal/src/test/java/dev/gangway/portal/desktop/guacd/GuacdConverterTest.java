@@ -200,6 +200,14 @@ class GuacdConverterTest {
         session.receive(new GuacamoleInstruction("clipboard", "3", "text/plain"));
         session.receive(new GuacamoleInstruction("blob", "3", "aGVsbG8="));
         session.receive(new GuacamoleInstruction("end", "3"));
+        // nor credentials typed by a viewer (an RDP logon), nor blobs of streams never opened, however many
+        session.receive(new GuacamoleInstruction("argv", "4", "text/plain", "password"));
+        session.receive(new GuacamoleInstruction("blob", "4", "c2VjcmV0"));
+        session.receive(new GuacamoleInstruction("end", "4"));
+        for (int i = 10; i < 2000; i++) {
+            session.receive(new GuacamoleInstruction("file", String.valueOf(i), "text/plain", "x"));
+            session.receive(new GuacamoleInstruction("blob", String.valueOf(i), "eA=="));
+        }
         session.receive(new GuacamoleInstruction("size", "800", "600"));
         session.receive(new GuacamoleInstruction("sync", "5"));
         assertThat(guacd.next()).as("the first instruction guacd gets after ready")

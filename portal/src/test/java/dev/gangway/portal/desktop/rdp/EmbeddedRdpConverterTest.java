@@ -6,6 +6,7 @@ import dev.gangway.portal.desktop.DesktopCredentials;
 import dev.gangway.portal.desktop.DesktopEnd;
 import dev.gangway.portal.desktop.DesktopRequest;
 import dev.gangway.portal.desktop.DesktopSession;
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
 import dev.gangway.portal.desktop.vnc.EmbeddedVncConverter;
 import dev.gangway.portal.desktop.vnc.VncSettings;

@@ -2,6 +2,7 @@ package dev.gangway.portal.desktop.rdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
 import java.io.IOException;

@@ -14,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,7 +232,7 @@ class RfbXvncTest {
     void vncPassword() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             try (LiveClient live = new LiveClient(server, RfbSettings.defaults(), PasswordSource.of("s3cret!x"))) {
@@ -279,22 +277,6 @@ class RfbXvncTest {
         byte[] expected = p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).isZero();
 
-        assertThat(obfuscatedPassword("s3cret!x")).isEqualTo(expected);
-    }
-
-    /**
-     * The password file {@code vncpasswd -f} writes: the password, zero-padded to 8 bytes, DES-encrypted under
-     * TigerVNC's fixed obfuscation key (with VNC's mirrored key bits). Written here so the test needs no vncpasswd.
-     */
-    static byte[] obfuscatedPassword(String password) throws Exception {
-        byte[] fixed = {23, 82, 107, 6, 35, 78, 88, 7};
-        byte[] key = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            key[i] = (byte) (Integer.reverse(fixed[i] & 0xFF) >>> 24);
-        }
-        byte[] plain = Arrays.copyOf(password.getBytes(StandardCharsets.UTF_8), 8);
-        Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-        des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-        return des.doFinal(plain);
+        assertThat(XvncServer.obfuscatedPassword("s3cret!x")).isEqualTo(expected);
     }
 }

@@ -14,25 +14,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real TigerVNC Xvnc on loopback for the client's integration tests, with X clients started on its display and the
  * X server's own view of the screen ({@code xwd -root}). {@link #close} kills every process it started and checks
- * none is left.
+ * none is left. Used by the RFB client's and the VNC converter's tests.
  */
-final class XvncServer implements AutoCloseable {
+public final class XvncServer implements AutoCloseable {
 
     static final Path XVNC = Path.of("/usr/bin/Xvnc");
 
-    final int display;
-    final int port;
+    public final int display;
+    public final int port;
     private final Path dir;
     private final Process xvnc;
     private final List<Process> clients = new ArrayList<>();
@@ -45,7 +48,7 @@ final class XvncServer implements AutoCloseable {
     }
 
     /** Skips the test without Xvnc (or the given tools), except in CI (CI=true), where it fails instead. */
-    static void assumeInstalled(String... tools) {
+    public static void assumeInstalled(String... tools) {
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(XVNC)) {
             missing.add(XVNC.toString());
@@ -66,7 +69,7 @@ final class XvncServer implements AutoCloseable {
         Assumptions.assumeTrue(false, message);
     }
 
-    static Optional<Path> which(String tool) {
+    public static Optional<Path> which(String tool) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path p = Path.of(d, tool);
             if (Files.isExecutable(p)) {
@@ -77,7 +80,7 @@ final class XvncServer implements AutoCloseable {
     }
 
     /** Starts Xvnc with a {@code width × height × 24} screen on a free display and loopback port. */
-    static XvncServer start(Path dir, int width, int height, String... securityArgs) throws IOException,
+    public static XvncServer start(Path dir, int width, int height, String... securityArgs) throws IOException,
             InterruptedException {
         int display = freeDisplay();
         int port;
@@ -134,7 +137,7 @@ final class XvncServer implements AutoCloseable {
         }
     }
 
-    Socket connect() throws IOException {
+    public Socket connect() throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
@@ -142,7 +145,7 @@ final class XvncServer implements AutoCloseable {
     }
 
     /** Starts an X client on this display; it is killed by {@link #close}. */
-    Process startClient(String... command) throws IOException {
+    public Process startClient(String... command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("client-" + clients.size() + ".log").toFile());
         builder.environment().put("DISPLAY", ":" + display);
@@ -152,7 +155,7 @@ final class XvncServer implements AutoCloseable {
     }
 
     /** The X server's own view of the screen, {@code 0xFFRRGGBB} row after row (from {@code xwd -root}). */
-    int[] xwdRoot() throws IOException, InterruptedException {
+    public int[] xwdRoot() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("xwd", "-root", "-silent", "-display", ":" + display);
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process xwd = builder.start();
@@ -220,5 +223,21 @@ final class XvncServer implements AutoCloseable {
         if (!left.isEmpty()) {
             throw new IllegalStateException("processes left on display " + marker + ": " + left);
         }
+    }
+
+    /**
+     * The password file {@code vncpasswd -f} writes: the password, zero-padded to 8 bytes, DES-encrypted under
+     * TigerVNC's fixed obfuscation key (with VNC's mirrored key bits). Written here so the test needs no vncpasswd.
+     */
+    public static byte[] obfuscatedPassword(String password) throws Exception {
+        byte[] fixed = {23, 82, 107, 6, 35, 78, 88, 7};
+        byte[] key = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            key[i] = (byte) (Integer.reverse(fixed[i] & 0xFF) >>> 24);
+        }
+        byte[] plain = Arrays.copyOf(password.getBytes(StandardCharsets.UTF_8), 8);
+        Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
+        des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
+        return des.doFinal(plain);
     }
 }

@@ -15,7 +15,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 class DesktopConvertersTest {
 
     private static DesktopSettings settings(String guacdHost, String vnc, String rdp) {
-        return new DesktopSettings(new DesktopSettings.Guacd(guacdHost, 4822), vnc, rdp, Duration.ofSeconds(30), 8,
+        return new DesktopSettings(new DesktopSettings.Guacd(guacdHost, 4822), vnc, rdp, Duration.ofSeconds(30), 8, 10, 100,
                 4 * 1024 * 1024, Duration.ofSeconds(20));
     }
 
@@ -86,11 +86,11 @@ class DesktopConvertersTest {
     void badSettingsNameTheProperty() {
         assertThatThrownBy(() -> new DesktopSettings.Guacd("g", 0))
                 .hasMessageStartingWith("gangway.desktop.guacd.port");
-        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ZERO, 8, 1 << 22,
+        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ZERO, 8, 10, 100, 1 << 22,
                 Duration.ofSeconds(20))).hasMessageStartingWith("gangway.desktop.open-timeout");
-        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ofSeconds(1), 0, 1 << 22,
+        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ofSeconds(1), 0, 10, 100, 1 << 22,
                 Duration.ofSeconds(20))).hasMessageStartingWith("gangway.desktop.max-sessions-per-user");
-        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ofSeconds(1), 8, 1000,
+        assertThatThrownBy(() -> new DesktopSettings(null, null, null, Duration.ofSeconds(1), 8, 10, 100, 1000,
                 Duration.ofSeconds(20))).hasMessageStartingWith("gangway.desktop.send-buffer-bytes");
     }
 }

@@ -1,5 +1,6 @@
 package dev.gangway.portal.desktop.vnc;
 
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,7 @@ final class FakeVncServer implements AutoCloseable {
 
     /** An opener connecting to this server, as the device tunnel would. */
     TunnelStreamOpener opener() {
-        return () -> new SocketTunnelStream(new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+        return () -> SocketTunnelStream.over(new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
     }
 
     private void serve() {
@@ -348,85 +349,4 @@ final class FakeVncServer implements AutoCloseable {
         }
     }
 
-    /** A tunnel stream over a loopback socket, counting bytes like the real one. */
-    static final class SocketTunnelStream implements TunnelStream {
-        private final Socket socket;
-        private final AtomicLong in = new AtomicLong();
-        private final AtomicLong outBytes = new AtomicLong();
-        private final InputStream input;
-        private final OutputStream output;
-
-        SocketTunnelStream(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setTcpNoDelay(true);
-            InputStream raw = socket.getInputStream();
-            OutputStream rawOut = socket.getOutputStream();
-            this.input = new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    int v = raw.read();
-                    if (v >= 0) {
-                        in.incrementAndGet();
-                    }
-                    return v;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    int n = raw.read(buf, off, len);
-                    if (n > 0) {
-                        in.addAndGet(n);
-                    }
-                    return n;
-                }
-            };
-            this.output = new OutputStream() {
-                @Override
-                public void write(int v) throws IOException {
-                    rawOut.write(v);
-                    outBytes.incrementAndGet();
-                }
-
-                @Override
-                public void write(byte[] buf, int off, int len) throws IOException {
-                    rawOut.write(buf, off, len);
-                    outBytes.addAndGet(len);
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    rawOut.flush();
-                }
-            };
-        }
-
-        @Override
-        public InputStream input() {
-            return input;
-        }
-
-        @Override
-        public OutputStream output() {
-            return output;
-        }
-
-        @Override
-        public long bytesFromDevice() {
-            return in.get();
-        }
-
-        @Override
-        public long bytesToDevice() {
-            return outBytes.get();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing: nothing left to do
-            }
-        }
-    }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gangway.portal.desktop.DesktopCredentials;
 import dev.gangway.portal.desktop.DesktopEnd;
 import dev.gangway.portal.desktop.DesktopRequest;
+import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
+import dev.gangway.portal.desktop.rfb.XvncServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -18,8 +20,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +60,7 @@ class VncXvncTest {
     }
 
     private static TunnelStreamOpener opener(XvncServer server) {
-        return () -> new FakeVncServer.SocketTunnelStream(new Socket(InetAddress.getLoopbackAddress(), server.port));
+        return () -> SocketTunnelStream.over(new Socket(InetAddress.getLoopbackAddress(), server.port));
     }
 
     private void start(XvncServer server, String password) {
@@ -210,7 +210,7 @@ class VncXvncTest {
     void thePasswordIsAskedFromTheBrowser() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             start(server, null);
@@ -227,7 +227,7 @@ class VncXvncTest {
     void aWrongStoredPasswordEndsTheSession() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             start(server, "s3cret!y");
@@ -236,18 +236,5 @@ class VncXvncTest {
             assertThat(end.message()).startsWith("wrong VNC password");
             assertThat(browser.all("required")).isEmpty();
         }
-    }
-
-    /** The password file {@code vncpasswd -f} writes (see the RFB client's Xvnc test). */
-    static byte[] obfuscatedPassword(String password) throws Exception {
-        byte[] fixed = {23, 82, 107, 6, 35, 78, 88, 7};
-        byte[] key = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            key[i] = (byte) (Integer.reverse(fixed[i] & 0xFF) >>> 24);
-        }
-        byte[] plain = Arrays.copyOf(password.getBytes(StandardCharsets.UTF_8), 8);
-        Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-        des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-        return des.doFinal(plain);
     }
 }

@@ -1,6 +1,5 @@
-package dev.gangway.portal.desktop.rdp;
+package dev.gangway.portal.desktop;
 
-import dev.gangway.portal.desktop.TunnelStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -12,10 +11,11 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A plain loopback TCP connection seen as a {@link TunnelStream}: how the embedded VNC converter reads the session's
- * private Xvnc. Thread-safety as the socket's streams (one reader, one writer); {@link #close} from any thread.
+ * A plain TCP connection seen as a {@link TunnelStream}: how the embedded VNC converter reads the private Xvnc of an
+ * RDP session, and how tests and the benchmark reach a VNC server without a device tunnel. Bytes are counted like a
+ * tunnel stream's. Thread-safety as the socket's streams (one reader, one writer); {@link #close} from any thread.
  */
-final class SocketTunnelStream implements TunnelStream {
+public final class SocketTunnelStream implements TunnelStream {
 
     private final Socket socket;
     private final AtomicLong fromServer = new AtomicLong();
@@ -60,16 +60,31 @@ final class SocketTunnelStream implements TunnelStream {
     }
 
     /** Connects to {@code 127.0.0.1:port} (within 5 s). */
-    static SocketTunnelStream connectLoopback(int port) throws IOException {
+    public static SocketTunnelStream connectLoopback(int port) throws IOException {
+        return connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+    }
+
+    /** Connects to {@code address} within {@code timeoutMillis}, with TCP_NODELAY. */
+    public static SocketTunnelStream connect(InetSocketAddress address, int timeoutMillis) throws IOException {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.connect(address, timeoutMillis);
             socket.setTcpNoDelay(true);
             return new SocketTunnelStream(socket);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             socket.close();
-            throw new IOException("cannot reach the session's private X server: " + e.getMessage(), e);
+            throw e;
         }
+    }
+
+    /** A stream over an already connected socket (closed with it). */
+    public static SocketTunnelStream over(Socket socket) throws IOException {
+        return new SocketTunnelStream(socket);
+    }
+
+    /** How long a read may block before it fails ({@link Socket#setSoTimeout}; 0 = forever). */
+    public void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     @Override
