@@ -53,6 +53,7 @@ final class RdpSession implements DesktopSession {
     private final AtomicReference<DesktopEnd> closeReason = new AtomicReference<>();
     private final AtomicBoolean ran = new AtomicBoolean();
     private final Object lock = new Object();
+    private final ShiftedKeys shiftedKeys = new ShiftedKeys();
     private DesktopSession vncSession;
     private volatile ArgumentPrompt prompt;
     private volatile boolean cleaning;
@@ -308,7 +309,9 @@ final class RdpSession implements DesktopSession {
             view = vncSession;
         }
         if (view != null) {
-            view.receive(instruction);
+            for (GuacamoleInstruction each : shiftedKeys.filter(instruction)) {
+                view.receive(each);
+            }
         }
     }
 
