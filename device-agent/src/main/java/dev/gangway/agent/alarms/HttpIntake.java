@@ -39,8 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  * authentication: bind it to an address only the site's machines reach (loopback, or the LAN side).
  *
  * <h2>Limits</h2> Bodies up to {@value #MAX_BODY_BYTES} bytes; a request must arrive within 10 s (the JDK server's
- * {@code sun.net.httpserver.maxReqTime}, set here unless given); a connection whose body is refused is closed, not
- * drained. The JDK server reads a request on a thread of its own, so {@value #THREADS} clients that stall at once
+ * {@code sun.net.httpserver.maxReqTime}, set here unless given); the rest of a refused body is read and dropped, up
+ * to 1 MiB, before the connection closes (so the client gets the answer), a longer one is cut off. The JDK server reads a request on a thread of its own, so {@value #THREADS} clients that stall at once
  * delay the others until the 10 s are up.
  *
  * <h2>Lifecycle</h2> {@link #start} binds and serves on {@value #THREADS} threads of its own; {@link #close} stops.
@@ -59,13 +59,14 @@ public final class HttpIntake implements AutoCloseable {
     private static final Set<String> FIELDS = Set.of("subject", "text");
 
     static {
-        // The JDK server has no request timeout by default: a client that stops sending would hold a thread for ever;
-        // and after an early answer (413) it would wait to drain the rest of a body: close such connections instead.
-        // These are read once, when the server's configuration class loads (the agent runs no other HTTP server);
-        // an operator's own -D settings win.
+        // The JDK server has no request timeout by default: a client that stops sending would hold a thread for ever.
+        // After an early answer (413) the rest of the body is drained, up to 1 MiB (within the 10 s above), before
+        // the connection closes: closing a socket with unread bytes resets it, and the client may then lose the
+        // answer. Bigger bodies are cut off. These are read once, when the server's configuration class loads (the
+        // agent runs no other HTTP server); an operator's own -D settings win.
         defaultProperty("sun.net.httpserver.maxReqTime", "10");
         defaultProperty("sun.net.httpserver.maxRspTime", "10");
-        defaultProperty("sun.net.httpserver.drainAmount", "0");
+        defaultProperty("sun.net.httpserver.drainAmount", Integer.toString(1024 * 1024));
     }
 
     private static void defaultProperty(String name, String value) {
@@ -187,7 +188,7 @@ public final class HttpIntake implements AutoCloseable {
                 throw refuse(400, "bad-request", "the Content-Length header is not a number");
             }
         }
-        // not closed here: closing drains what is left, and after a refusal that is not worth waiting for
+        // not closed here: closing drains what is left (up to drainAmount), which a refusal need not wait for
         InputStream in = exchange.getRequestBody();
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
