@@ -117,12 +117,17 @@ public final class DesktopRun {
             results.put(path, measure(path, converter, screen, tunnel));
         }
         String loadAfter = Machine.loadAverage();
-        Thread.sleep(500); // Xvnc logs a connection's account when it closes
+        List<String> connected = results.values().stream().filter(r -> r.measured()).map(r -> r.name).toList();
+        // Xvnc logs a connection's account when the connection has closed: wait for them (at most 5 s)
+        int expected = connected.size() + (warmedUp ? 1 : 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (screen.encoderAccounts().size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         List<String> accounts = new ArrayList<>(screen.encoderAccounts());
         if (warmedUp && !accounts.isEmpty()) {
             accounts.remove(0); // the common warm-up's connection
         }
-        List<String> connected = results.values().stream().filter(r -> r.measured()).map(r -> r.name).toList();
         if (accounts.size() == connected.size()) {
             for (int i = 0; i < accounts.size(); i++) {
                 results.get(connected.get(i)).xvncAccount = accounts.get(i);

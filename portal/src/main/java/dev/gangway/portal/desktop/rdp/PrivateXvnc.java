@@ -1,5 +1,6 @@
 package dev.gangway.portal.desktop.rdp;
 
+import dev.gangway.portal.desktop.rfb.VncAuthentication;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,14 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A private TigerVNC Xvnc for one RDP session: xfreerdp draws into it, the embedded VNC converter reads it.
@@ -37,7 +35,6 @@ import javax.crypto.spec.SecretKeySpec;
 final class PrivateXvnc implements AutoCloseable {
 
     private static final int ATTEMPTS = 5;
-    private static final byte[] OBFUSCATION_KEY = {23, 82, 107, 6, 35, 78, 88, 7};
     private static final char[] PASSWORD_CHARS =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -67,7 +64,7 @@ final class PrivateXvnc implements AutoCloseable {
     static PrivateXvnc start(Path xvnc, Path dir, int width, int height, Duration timeout, BooleanSupplier cancelled)
             throws IOException, InterruptedException {
         String password = randomPassword();
-        Path passwordFile = writePrivate(dir.resolve("vncpasswd"), obfuscate(password));
+        Path passwordFile = writePrivate(dir.resolve("vncpasswd"), VncAuthentication.passwordFile(password));
         byte[] cookie = new byte[16];
         RANDOM.nextBytes(cookie);
         IOException last = null;
@@ -197,27 +194,6 @@ final class PrivateXvnc implements AutoCloseable {
             chars[i] = PASSWORD_CHARS[RANDOM.nextInt(PASSWORD_CHARS.length)];
         }
         return new String(chars);
-    }
-
-    /**
-     * The password file format of {@code vncpasswd -f}: the password zero-padded to 8 bytes, DES-encrypted under
-     * VNC's fixed obfuscation key (key bits mirrored, as VNC's DES does).
-     */
-    static byte[] obfuscate(String password) {
-        byte[] key = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            key[i] = (byte) (Integer.reverse(OBFUSCATION_KEY[i] & 0xFF) >>> 24);
-        }
-        byte[] plain = Arrays.copyOf(password.getBytes(StandardCharsets.US_ASCII), 8);
-        try {
-            Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-            des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-            return des.doFinal(plain);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DES is not available in this JVM", e);
-        } finally {
-            Arrays.fill(plain, (byte) 0);
-        }
     }
 
     /** One Xauthority entry (family "wild", any address) with an MIT-MAGIC-COOKIE-1 for {@code display}. */

@@ -45,18 +45,6 @@ class FreeRdpExitTest {
     }
 
     @Test
-    void vncPasswordFileMatchesVncpasswd() throws Exception {
-        Path vncpasswd = RdpTarget.which("vncpasswd").orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(vncpasswd != null, "vncpasswd is not installed");
-        Process p = new ProcessBuilder(vncpasswd.toString(), "-f").start();
-        p.getOutputStream().write("Ab3dE6gH\n".getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        byte[] expected = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
-        assertThat(PrivateXvnc.obfuscate("Ab3dE6gH")).isEqualTo(expected);
-    }
-
-    @Test
     void privateFilesAreOwnerOnly(@TempDir Path dir) throws Exception {
         Path file = PrivateXvnc.writePrivate(dir.resolve("f"), new byte[] {1, 2});
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))

@@ -1,5 +1,6 @@
 package dev.gangway.portal.desktop.rdp;
 
+import dev.gangway.portal.desktop.rfb.VncAuthentication;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,7 +81,7 @@ final class RdpTarget implements AutoCloseable {
         RdpTarget target = new RdpTarget(dir, display, vncPort, rdpPort);
         try {
             Path password = PrivateXvnc.writePrivate(dir.resolve("target.passwd"),
-                    PrivateXvnc.obfuscate(VNC_PASSWORD));
+                    VncAuthentication.passwordFile(VNC_PASSWORD));
             target.spawn("target-xvnc", which("Xvnc").orElseThrow().toString(), ":" + display,
                     "-geometry", width + "x" + height, "-depth", "24", "-rfbport", Integer.toString(vncPort),
                     "-interface", "127.0.0.1", "-nolisten", "tcp", "-SecurityTypes", "VncAuth",

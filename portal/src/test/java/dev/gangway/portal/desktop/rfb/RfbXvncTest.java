@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -232,7 +231,7 @@ class RfbXvncTest {
     void vncPassword() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, VncAuthentication.passwordFile("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             try (LiveClient live = new LiveClient(server, RfbSettings.defaults(), PasswordSource.of("s3cret!x"))) {
@@ -268,15 +267,15 @@ class RfbXvncTest {
     }
 
     @Test
-    void obfuscatedPasswordFileMatchesVncpasswd() throws Exception {
-        Path vncpasswd = XvncServer.which("vncpasswd").orElse(null);
-        Assumptions.assumeTrue(vncpasswd != null, "vncpasswd is not installed");
+    void passwordFileMatchesVncpasswd() throws Exception {
+        XvncServer.assumeInstalled("vncpasswd");
+        Path vncpasswd = XvncServer.which("vncpasswd").orElseThrow();
         Process p = new ProcessBuilder(vncpasswd.toString(), "-f").start();
         p.getOutputStream().write("s3cret!x\n".getBytes(StandardCharsets.US_ASCII));
         p.getOutputStream().close();
         byte[] expected = p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).isZero();
 
-        assertThat(XvncServer.obfuscatedPassword("s3cret!x")).isEqualTo(expected);
+        assertThat(VncAuthentication.passwordFile("s3cret!x")).isEqualTo(expected);
     }
 }

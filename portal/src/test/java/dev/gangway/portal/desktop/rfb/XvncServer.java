@@ -14,15 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -223,21 +220,5 @@ public final class XvncServer implements AutoCloseable {
         if (!left.isEmpty()) {
             throw new IllegalStateException("processes left on display " + marker + ": " + left);
         }
-    }
-
-    /**
-     * The password file {@code vncpasswd -f} writes: the password, zero-padded to 8 bytes, DES-encrypted under
-     * TigerVNC's fixed obfuscation key (with VNC's mirrored key bits). Written here so the test needs no vncpasswd.
-     */
-    public static byte[] obfuscatedPassword(String password) throws Exception {
-        byte[] fixed = {23, 82, 107, 6, 35, 78, 88, 7};
-        byte[] key = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            key[i] = (byte) (Integer.reverse(fixed[i] & 0xFF) >>> 24);
-        }
-        byte[] plain = Arrays.copyOf(password.getBytes(StandardCharsets.UTF_8), 8);
-        Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
-        des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
-        return des.doFinal(plain);
     }
 }

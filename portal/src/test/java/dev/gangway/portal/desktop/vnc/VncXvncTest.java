@@ -8,6 +8,7 @@ import dev.gangway.portal.desktop.DesktopEnd;
 import dev.gangway.portal.desktop.DesktopRequest;
 import dev.gangway.portal.desktop.SocketTunnelStream;
 import dev.gangway.portal.desktop.TunnelStreamOpener;
+import dev.gangway.portal.desktop.rfb.VncAuthentication;
 import dev.gangway.portal.desktop.rfb.XvncServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -210,7 +211,7 @@ class VncXvncTest {
     void thePasswordIsAskedFromTheBrowser() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, VncAuthentication.passwordFile("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             start(server, null);
@@ -227,7 +228,7 @@ class VncXvncTest {
     void aWrongStoredPasswordEndsTheSession() throws Exception {
         XvncServer.assumeInstalled();
         Path passwordFile = dir.resolve("passwd");
-        Files.write(passwordFile, XvncServer.obfuscatedPassword("s3cret!x"));
+        Files.write(passwordFile, VncAuthentication.passwordFile("s3cret!x"));
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "VncAuth", "-PasswordFile",
                 passwordFile.toString())) {
             start(server, "s3cret!y");
