@@ -40,8 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <h2>Limits</h2> Bodies up to {@value #MAX_BODY_BYTES} bytes; a request must arrive within 10 s (the JDK server's
  * {@code sun.net.httpserver.maxReqTime}, set here unless given); the rest of a refused body is read and dropped, up
- * to 1 MiB, before the connection closes (so the client gets the answer), a longer one is cut off. The JDK server reads a request on a thread of its own, so {@value #THREADS} clients that stall at once
- * delay the others until the 10 s are up.
+ * to {@value #DRAIN_BYTES} bytes, before the answer goes out (so the client gets it), a longer one is cut off. The JDK
+ * server reads a request on a thread of its own, so {@value #THREADS} clients that stall at once delay the others
+ * until the 10 s are up.
  *
  * <h2>Lifecycle</h2> {@link #start} binds and serves on {@value #THREADS} threads of its own; {@link #close} stops.
  */
@@ -52,6 +53,8 @@ public final class HttpIntake implements AutoCloseable {
     /** The JDK server reads each request on one of these: this many stalled clients at once hold the API up. */
     static final int THREADS = 16;
     private static final int MAX_WAITING = 64;
+    /** What is left of a refused body is read and dropped up to this many bytes; a longer one is cut off. */
+    static final int DRAIN_BYTES = 1024 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -60,13 +63,10 @@ public final class HttpIntake implements AutoCloseable {
 
     static {
         // The JDK server has no request timeout by default: a client that stops sending would hold a thread for ever.
-        // After an early answer (413) the rest of the body is drained, up to 1 MiB (within the 10 s above), before
-        // the connection closes: closing a socket with unread bytes resets it, and the client may then lose the
-        // answer. Bigger bodies are cut off. These are read once, when the server's configuration class loads (the
-        // agent runs no other HTTP server); an operator's own -D settings win.
+        // These are read once, when the server's configuration class loads (the agent runs no other HTTP server);
+        // an operator's own -D settings win.
         defaultProperty("sun.net.httpserver.maxReqTime", "10");
         defaultProperty("sun.net.httpserver.maxRspTime", "10");
-        defaultProperty("sun.net.httpserver.drainAmount", Integer.toString(1024 * 1024));
     }
 
     private static void defaultProperty(String name, String value) {
@@ -126,6 +126,7 @@ public final class HttpIntake implements AutoCloseable {
             } catch (Refusal r) {
                 answer = r.answer;
             }
+            discardRest(exchange.getRequestBody());
             send(exchange, answer);
         } catch (IOException | RuntimeException e) {
             log.debug("alarm HTTP request failed: {}", e.toString());
@@ -188,13 +189,28 @@ public final class HttpIntake implements AutoCloseable {
                 throw refuse(400, "bad-request", "the Content-Length header is not a number");
             }
         }
-        // not closed here: closing drains what is left (up to drainAmount), which a refusal need not wait for
+        // what is left after a refusal is dropped by discardRest
         InputStream in = exchange.getRequestBody();
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
         return body;
+    }
+
+    /**
+     * Reads and drops the rest of the request body, up to {@value #DRAIN_BYTES} bytes, before the answer is sent. A
+     * socket closed with unread bytes is reset, and a reset makes the client's system drop the answer it has not read
+     * yet; the JDK server's own drain ({@code sun.net.httpserver.drainAmount}) is not relied on, because that setting
+     * is fixed by whichever HTTP server of the JVM starts first.
+     */
+    private static void discardRest(InputStream body) throws IOException {
+        byte[] buffer = new byte[8192];
+        long dropped = 0;
+        int n;
+        while (dropped < DRAIN_BYTES && (n = body.read(buffer)) >= 0) {
+            dropped += n;
+        }
     }
 
     private static Refusal tooLarge() {

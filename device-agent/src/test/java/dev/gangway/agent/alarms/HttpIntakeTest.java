@@ -149,6 +149,19 @@ class HttpIntakeTest {
     }
 
     @Test
+    void aRefusedBodyUpToTheDrainLimitStillGetsItsAnswer() throws Exception {
+        // bigger than the JDK server's own 64 KiB drain: the answer must not depend on that setting
+        byte[] body = new byte[HttpIntake.DRAIN_BYTES / 2];
+        java.util.Arrays.fill(body, (byte) 'z');
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = post("/alarms", "text/plain", body);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(json(response).get("error").stringValue()).isEqualTo("too-large");
+        }
+        assertThat(queue.queued()).isEmpty();
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsCutOffAndTheServerKeepsServing() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), http.address().getPort())) {
             socket.setSoTimeout(20_000);
