@@ -46,7 +46,7 @@ public class ConnectionRecord {
     @Column(nullable = false, length = SERVICE_LENGTH)
     private String service;
 
-    /** {@code web}, {@code desktop}, {@code forward}. */
+    /** {@code web}, {@code desktop}, {@code desktop-view}, {@code forward}. */
     @Column(nullable = false, length = KIND_LENGTH)
     private String kind;
 

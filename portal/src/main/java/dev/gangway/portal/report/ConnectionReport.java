@@ -30,9 +30,12 @@ public class ConnectionReport {
 
     /** Kinds of connection. */
     public static final String WEB = "web";
+    /** A remote desktop in control (keyboard, mouse, clipboard). */
     public static final String DESKTOP = "desktop";
+    /** A remote desktop watched in view-only mode. */
+    public static final String DESKTOP_VIEW = "desktop-view";
     public static final String FORWARD = "forward";
-    private static final Set<String> KINDS = Set.of(WEB, DESKTOP, FORWARD);
+    private static final Set<String> KINDS = Set.of(WEB, DESKTOP, DESKTOP_VIEW, FORWARD);
 
     /** End reason of the records the previous run of the portal left open (crash, kill). */
     public static final String RESTARTED = "portal restarted";
@@ -61,7 +64,7 @@ public class ConnectionReport {
      * @param username the user's name in the account
      * @param deviceId the device (its name is looked up now)
      * @param service the device's service, e.g. {@code hmi}
-     * @param kind {@link #WEB}, {@link #DESKTOP} or {@link #FORWARD}
+     * @param kind {@link #WEB}, {@link #DESKTOP}, {@link #DESKTOP_VIEW} or {@link #FORWARD}
      * @param clientAddress the user's address as the portal saw it, or null
      */
     @Transactional

@@ -194,7 +194,8 @@ class DesktopTunnelHandler extends TextWebSocketHandler implements SubProtocolCa
         String recordId;
         try {
             recordId = report.opened(user.accountId(), user.username(), tunnel.deviceId(), service.name(),
-                    ConnectionReport.DESKTOP, clientAddress);
+                    tunnel.mode() == DesktopMode.VIEW_ONLY ? ConnectionReport.DESKTOP_VIEW : ConnectionReport.DESKTOP,
+                    clientAddress);
         } catch (RuntimeException e) {
             log.warn("Desktop {} refused: its connection record could not be written", tunnel, e);
             live.remove(tunnel);

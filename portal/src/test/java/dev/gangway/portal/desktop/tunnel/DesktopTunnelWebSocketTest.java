@@ -215,6 +215,8 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
         tab.next();
         assertThat(tab.next()).isEqualTo("4.sync,1.1;");
         assertThat(converter.last().request.viewOnly()).isTrue();
+        assertThat(jdbc.queryForObject("select kind from connection_record where device_id = ?", String.class,
+                deviceId)).as("the report says the session was watched, not controlled").isEqualTo("desktop-view");
         tab.close();
     }
 
