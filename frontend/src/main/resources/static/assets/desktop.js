@@ -12,6 +12,8 @@
 // - Input (not in view-only mode): mouse and touch on the display (touch acts as a touchscreen: tap clicks where
 //   you tap, long press right-clicks, tap-and-drag drags), the keyboard anywhere on the page except while a text
 //   field of the page has the focus, the key combinations menu, and the clipboard panel.
+// - "Fit remote" (VNC, control mode; off by default): sends the display area's size (`size,W,H`) now and after each
+//   window resize; a remote that keeps its size (an HMI panel, a server that does not allow it) is named in the status.
 (function () {
   'use strict';
 
@@ -21,6 +23,8 @@
   var RECONNECT_BUDGET = 10;
   /** Window resizes settle this long before the new size is sent to the remote desktop. */
   var RESIZE_SETTLE_MS = 400;
+  /** After a size was sent, the remote has this long to take it before the status says it keeps its own. */
+  var FIT_CHECK_MS = 3000;
 
   /** X11 keysyms of the combinations a browser keeps for itself: pressed in order, released in reverse. */
   var CONTROL_L = 0xFFE3;
@@ -83,6 +87,11 @@
     var budget = RECONNECT_BUDGET;
     var reconnectTimer = null;
     var resizeTimer = null;
+    var fitCheckTimer = null;
+    /** "Fit remote" is on: the display area's size is sent to the remote desktop. */
+    var fitRemote = false;
+    /** The remote did not take the size last sent. */
+    var sizeKept = false;
     var leaving = false;
     var unstable = false;
     var state = statusEl.getAttribute('data-state');
@@ -107,12 +116,16 @@
     }
 
     function showStatusText() {
+      var text = statusText;
+      if (sizeKept && state === 'connected') {
+        text += ' (its screen keeps its size)';
+      }
       if (unstable && state === 'connected') {
         statusEl.setAttribute('data-unstable', 'true');
-        statusEl.textContent = statusText + ' (connection unstable)';
+        statusEl.textContent = text + ' (connection unstable)';
       } else {
         statusEl.removeAttribute('data-unstable');
-        statusEl.textContent = statusText;
+        statusEl.textContent = text;
       }
     }
 
@@ -183,17 +196,44 @@
 
     function areaResized() {
       rescale();
-      if (viewOnly || !session || !session.connected) {
+      if (viewOnly || !fitRemote || !session || !session.connected) {
         return;
       }
       window.clearTimeout(resizeTimer);
       var current = session;
       resizeTimer = window.setTimeout(function () {
         if (current === session && current.connected) {
-          var size = areaSize();
-          current.client.sendSize(size.width, size.height);
+          sendAreaSize(current);
         }
       }, RESIZE_SETTLE_MS);
+    }
+
+    /** Asks the remote desktop for the display area's size; the status says so when it keeps its own. */
+    function sendAreaSize(current) {
+      var size = areaSize();
+      current.client.sendSize(size.width, size.height);
+      window.clearTimeout(fitCheckTimer);
+      fitCheckTimer = window.setTimeout(function () {
+        if (current === session && fitRemote && current.connected && !current.done) {
+          sizeKept = current.display.getWidth() !== size.width || current.display.getHeight() !== size.height;
+          showStatusText();
+        }
+      }, FIT_CHECK_MS);
+    }
+
+    var fitButton = document.getElementById('desktop-fit');
+    if (fitButton && !viewOnly && root.getAttribute('data-kind') === 'vnc') {
+      fitButton.hidden = false;
+      fitButton.addEventListener('click', function () {
+        fitRemote = !fitRemote;
+        fitButton.setAttribute('aria-pressed', fitRemote ? 'true' : 'false');
+        sizeKept = false;
+        showStatusText();
+        if (fitRemote && session && session.connected && !session.done) {
+          sendAreaSize(session);
+        }
+        displayEl.focus();
+      });
     }
 
     window.addEventListener('resize', areaResized);
@@ -247,7 +287,11 @@
           dropStaleElements();
           element.hidden = false;
           rescale();
+          sizeKept = false;
           setStatus('connected', 'Connected to ' + serviceName);
+          if (fitRemote) {
+            sendAreaSize(current); // a reconnected session fits again
+          }
         } else if (clientState === Guacamole.Client.State.DISCONNECTED) {
           // the server sent "disconnect": it ended the session on purpose
           end(current, 'The remote desktop ended the session.');

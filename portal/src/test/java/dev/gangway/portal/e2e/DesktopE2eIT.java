@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,14 @@ class DesktopE2eIT extends DesktopSiteSupport {
                     .containsExactly("open");
 
             viewOnly(viewer);
+
+            // "Fit remote": the X server takes the size of the page's display area, and the page shows that screen
+            int[] area = viewer.fitRemote();
+            DesktopViewer.awaitTrue(() -> Arrays.equals(desktops.screenSize(vnc), area)
+                    && Arrays.equals(viewer.remoteSize(), area), () -> "the X screen is "
+                    + Arrays.toString(desktops.screenSize(vnc)) + ", the page shows " + Arrays.toString(
+                    viewer.remoteSize()) + ", the display area is " + Arrays.toString(area));
+            viewer.awaitShare(DesktopLab.VNC_ROOT, MOSTLY);
 
             viewer.close();
             awaitReportEnded(VNC_SERVICE, PortalUi.ADMIN);

@@ -224,6 +224,14 @@ final class DesktopLab implements AutoCloseable {
         return new int[] {Integer.parseInt(at.group(1)), Integer.parseInt(at.group(2))};
     }
 
+    /** The size of the X screen of {@code screen}, {width, height}. */
+    int[] screenSize(Screen screen) {
+        NetworkLab.Result result = x(screen, "xdotool", "getdisplaygeometry");
+        Matcher size = Pattern.compile("(\\d+) (\\d+)").matcher(result.output());
+        assertThat(size.find()).as("xdotool getdisplaygeometry: " + result.output()).isTrue();
+        return new int[] {Integer.parseInt(size.group(1)), Integer.parseInt(size.group(2))};
+    }
+
     /** Paints the root window of {@code screen} in {@code rgb}. */
     void setRoot(Screen screen, int rgb) {
         NetworkLab.Result result = x(screen, "xsetroot", "-solid", String.format("#%06x", rgb));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -114,6 +115,23 @@ final class DesktopViewer {
             }
             pause();
         }
+    }
+
+    /** Presses "Fit remote"; returns the display area's size in CSS pixels {width, height}: what the page sends. */
+    int[] fitRemote() {
+        page.locator("#desktop-fit").click();
+        PlaywrightAssertions.assertThat(page.locator("#desktop-fit")).hasAttribute("aria-pressed", "true");
+        Locator display = page.locator("#desktop-display");
+        return new int[] {((Number) display.evaluate("e => e.clientWidth")).intValue(),
+                ((Number) display.evaluate("e => e.clientHeight")).intValue()};
+    }
+
+    /** The remote screen's size as the page shows it, {width, height} ({@code data-remote-*}; 0 before any). */
+    int[] remoteSize() {
+        Locator display = page.locator("#desktop-display");
+        String width = display.getAttribute("data-remote-width");
+        String height = display.getAttribute("data-remote-height");
+        return new int[] {width == null ? 0 : Integer.parseInt(width), height == null ? 0 : Integer.parseInt(height)};
     }
 
     String statusText() {

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * tunnel picks one per session by name and service kind ({@code gangway.desktop.*}, docs/desktop.md).
  *
  * <ul>
- *   <li>{@code embedded-vnc}: {@code gangway.desktop.vnc.jpeg-quality} (1-100 where JPEG pays, 0 = PNG only).</li>
+ *   <li>{@code embedded-vnc}: {@code gangway.desktop.vnc.jpeg-quality} (1-100 where JPEG pays, 0 = PNG only) and
+ *       {@code gangway.desktop.vnc.resize} (false: the viewer's "Fit remote" never resizes a VNC server).</li>
  *   <li>{@code embedded-rdp}: {@code gangway.desktop.rdp.xfreerdp} and {@code gangway.desktop.rdp.xvnc} (empty:
  *       found on the PATH); each session's private files live in {@code <data-dir>/desktop-sessions} (0700).</li>
  *   <li>{@code guacd}: {@code gangway.desktop.guacd.host}/{@code port} (no host: unavailable, says so), and where
@@ -29,10 +30,9 @@ import org.springframework.context.annotation.Configuration;
 class DesktopConverterConfiguration {
 
     @Bean
-    EmbeddedVncConverter embeddedVncConverter(@Value("${gangway.desktop.vnc.jpeg-quality:80}") int jpegQuality) {
-        VncSettings defaults = VncSettings.defaults();
-        return new EmbeddedVncConverter(new VncSettings(defaults.rfb(), jpegQuality, defaults.pngLevel(),
-                defaults.maxPendingSyncs(), defaults.passwordWait(), defaults.losslessRefresh()));
+    EmbeddedVncConverter embeddedVncConverter(@Value("${gangway.desktop.vnc.jpeg-quality:80}") int jpegQuality,
+            @Value("${gangway.desktop.vnc.resize:true}") boolean resize) {
+        return new EmbeddedVncConverter(VncSettings.defaults().withJpegQuality(jpegQuality).withResize(resize));
     }
 
     @Bean

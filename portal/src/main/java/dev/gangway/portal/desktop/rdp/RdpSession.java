@@ -308,7 +308,8 @@ final class RdpSession implements DesktopSession {
         synchronized (lock) {
             view = vncSession;
         }
-        if (view != null) {
+        if (view != null && !"size".equals(instruction.getOpcode())) {
+            // the RDP screen is xfreerdp's window: resizing the private Xvnc under it would not resize the session
             for (GuacamoleInstruction each : shiftedKeys.filter(instruction)) {
                 view.receive(each);
             }

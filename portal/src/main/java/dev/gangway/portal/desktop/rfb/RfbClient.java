@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #requestUpdate} when it can take the next update (for instance when the browser acknowledged the last
  * frame). Meanwhile the server merges changes, so a slow viewer gets fewer, larger updates, never a backlog.
  *
- * <p><b>Threads.</b> {@code run} on one thread; {@link #requestUpdate}, {@link #keyEvent}, {@link #pointerEvent} and
- * {@link #clientCutText} from any thread (each message is written whole under a lock). The {@link Framebuffer} may be
+ * <p><b>Threads.</b> {@code run} on one thread; {@link #requestUpdate}, {@link #keyEvent}, {@link #pointerEvent},
+ * {@link #requestDesktopSize} and {@link #clientCutText} from any thread (each message is written whole under a lock). The {@link Framebuffer} may be
  * read from any thread.
  *
  * <p><b>Hostile servers.</b> Every size and length from the server is checked before use (screen, rectangles inside
@@ -42,11 +42,14 @@ public final class RfbClient {
     private final AtomicBoolean fullUpdateNeeded = new AtomicBoolean(true);
     private final AtomicBoolean running = new AtomicBoolean();
     private final ZrleDecoder zrle = new ZrleDecoder();
-    private final TightDecoder tight = new TightDecoder();
+    private final TightDecoder tight;
+    /** The server's first screen (id, flags) from its last ExtendedDesktopSize; null until it sends one. */
+    private volatile int[] firstScreen;
     private int[] pixels = new int[0];
     private byte[] row = new byte[0];
 
-    private RfbClient(RfbInput in, RfbOutput out, ServerInit serverInit) {
+    private RfbClient(RfbInput in, RfbOutput out, ServerInit serverInit, boolean jpegOffered) {
+        this.tight = new TightDecoder(jpegOffered);
         this.in = in;
         this.out = out;
         this.serverInit = serverInit;
@@ -68,7 +71,7 @@ public final class RfbClient {
         ServerInit init = new RfbHandshake(input, output).perform(settings.shared(), passwords);
         output.send(RfbOutput.setPixelFormat(PixelFormat.ARGB32));
         output.send(RfbOutput.setEncodings(settings.setEncodingsList()));
-        return new RfbClient(input, output, init);
+        return new RfbClient(input, output, init, settings.jpegQuality() >= 0);
     }
 
     public ServerInit serverInit() {
@@ -143,6 +146,24 @@ public final class RfbClient {
     }
 
     /**
+     * Asks the server to change its screen to {@code width × height} (SetDesktopSize, one screen). The answer comes
+     * through {@link RfbListener#desktopSizeAnswered}, after {@link RfbListener#framebufferSize} when it was done.
+     *
+     * @return false, sending nothing, when the server has not shown it can resize (no ExtendedDesktopSize rectangle
+     *     with a screen yet; servers that cannot never send one)
+     * @throws IllegalArgumentException a size beyond the {@link Framebuffer}'s limits
+     */
+    public boolean requestDesktopSize(int width, int height) throws IOException {
+        Framebuffer.checkSize(width, height);
+        int[] screen = firstScreen;
+        if (screen == null) {
+            return false;
+        }
+        out.send(RfbOutput.setDesktopSize(width, height, screen[0], screen[1]));
+        return true;
+    }
+
+    /**
      * Sets the server's clipboard. RFB carries Latin-1 only: other characters become '?'; line ends become "\n".
      *
      * @throws IllegalArgumentException the text is longer than {@value #MAX_CUT_TEXT} characters
@@ -169,7 +190,7 @@ public final class RfbClient {
             switch (encoding) {
                 case RfbEncoding.LAST_RECT -> i = count;
                 case RfbEncoding.DESKTOP_SIZE -> resize(w, h, listener);
-                case RfbEncoding.EXTENDED_DESKTOP_SIZE -> extendedDesktopSize(y, w, h, listener);
+                case RfbEncoding.EXTENDED_DESKTOP_SIZE -> extendedDesktopSize(x, y, w, h, listener);
                 case RfbEncoding.CURSOR -> cursor(x, y, w, h, listener);
                 case RfbEncoding.COPY_RECT -> copyRect(x, y, w, h, listener);
                 case RfbEncoding.RAW -> raw(x, y, w, h, listener);
@@ -253,11 +274,27 @@ public final class RfbClient {
         listener.cursor(hotX, hotY, w, h, argb);
     }
 
-    private void extendedDesktopSize(int status, int w, int h, RfbListener listener) throws IOException {
+    /** {@code reason} 0 the server, 1 this client's request, 2 another client's; {@code status} 0 done. */
+    private void extendedDesktopSize(int reason, int status, int w, int h, RfbListener listener) throws IOException {
         int screens = in.readU8();
-        in.skip(3 + 16L * screens);
+        in.skip(3);
+        int[] first = null;
+        for (int i = 0; i < screens; i++) {
+            int id = in.readS32();
+            in.skip(8);
+            int flags = in.readS32();
+            if (first == null) {
+                first = new int[] {id, flags};
+            }
+        }
         if (status == 0) {
+            if (first != null) {
+                firstScreen = first;
+            }
             resize(w, h, listener);
+        }
+        if (reason == 1) {
+            listener.desktopSizeAnswered(status);
         }
     }
 

@@ -51,6 +51,14 @@ public interface RfbListener {
     }
 
     /**
+     * The server answered this client's {@link RfbClient#requestDesktopSize}: {@code status} 0 done (a
+     * {@link #framebufferSize} call came before this one), 1 resizing is prohibited, 2 out of resources, 3 the layout
+     * is invalid (RFB ExtendedDesktopSize status codes).
+     */
+    default void desktopSizeAnswered(int status) {
+    }
+
+    /**
      * The end of one FramebufferUpdate: the framebuffer is consistent now. Ask for the next update with
      * {@link RfbClient#requestUpdate} when ready for it.
      */

@@ -68,6 +68,23 @@ final class RfbOutput {
         return b;
     }
 
+    /**
+     * SetDesktopSize (ExtendedDesktopSize extension): one screen of {@code width × height} at 0,0, keeping the id and
+     * flags of the server's first screen.
+     */
+    static byte[] setDesktopSize(int width, int height, int screenId, int screenFlags) {
+        byte[] b = new byte[8 + 16];
+        b[0] = (byte) 251;
+        putU16(b, 2, width);
+        putU16(b, 4, height);
+        b[6] = 1;
+        putS32(b, 8, screenId);
+        putU16(b, 16, width);
+        putU16(b, 18, height);
+        putS32(b, 20, screenFlags);
+        return b;
+    }
+
     static byte[] clientCutText(byte[] latin1) {
         byte[] b = new byte[8 + latin1.length];
         b[0] = 6;

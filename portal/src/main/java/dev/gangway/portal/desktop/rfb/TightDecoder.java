@@ -29,8 +29,11 @@ final class TightDecoder implements AutoCloseable {
     private final ZlibStream[] streams = new ZlibStream[4];
     private final int[] palette = new int[256];
     private byte[] data = new byte[0];
+    private final boolean jpegOffered;
 
-    TightDecoder() {
+    /** {@code jpegOffered}: a JPEG quality level was asked for; without one a JPEG rectangle breaks the protocol. */
+    TightDecoder(boolean jpegOffered) {
+        this.jpegOffered = jpegOffered;
         for (int i = 0; i < streams.length; i++) {
             streams[i] = new ZlibStream("Tight");
         }
@@ -50,6 +53,11 @@ final class TightDecoder implements AutoCloseable {
                 dst[i] = colour;
             }
         } else if (method == JPEG) {
+            if (!jpegOffered) {
+                // the image decoder never sees data the client did not ask for
+                throw new RfbProtocolException("the VNC server sent a Tight JPEG rectangle, which this client did "
+                        + "not ask for (lossless only)");
+            }
             jpeg(in.readBytes(compactLength(in)), w, h, dst);
         } else if ((method & 0x8) == 0) {
             basic(in, method, w, h, dst);

@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Input.</b> {@link #receive} (WebSocket threads) maps {@code key}, {@code mouse} and the browser's clipboard
  * stream to RFB messages, written under the client's lock; in view-only mode none of them reaches the server.
  * Malformed instructions are ignored (logged at debug), never fatal.
+ *
+ * <p><b>Resizing.</b> The browser's {@code size,W,H} (sent when its user asks the remote screen to fit the window)
+ * becomes SetDesktopSize when {@link VncSettings#resize()} allows it, the user is in control and the server announced
+ * that it can resize. One request is in flight at a time: while the server has not answered (for at most
+ * {@value #RESIZE_ANSWER_MILLIS} ms), only the latest size asked is kept and sent after the answer.
  */
 public final class VncDesktopSession implements DesktopSession {
 
@@ -71,6 +76,8 @@ public final class VncDesktopSession implements DesktopSession {
     static final int MAX_IMAGE_PIXELS = 1024 * 1024;
     /** The buffer layer holding the cursor image. */
     static final int CURSOR_LAYER = -1;
+    /** How long a SetDesktopSize may go unanswered before the next size is sent anyway. */
+    static final long RESIZE_ANSWER_MILLIS = 5000;
 
     private final DesktopRequest request;
     private final VncSettings settings;
@@ -88,6 +95,9 @@ public final class VncDesktopSession implements DesktopSession {
     private Thread runThread;
     private String typedPassword;
     private boolean passwordAsked;
+    private int[] wantedSize;
+    private long resizeSentNanos;
+    private boolean resizeInFlight;
 
     private volatile TunnelStream stream;
     private volatile RfbClient rfb;
@@ -349,6 +359,18 @@ public final class VncDesktopSession implements DesktopSession {
         }
 
         @Override
+        public void desktopSizeAnswered(int status) {
+            if (status != 0) {
+                log.debug("desktop session {}: the VNC server did not resize (status {})", request.sessionId(),
+                        status);
+            }
+            synchronized (lock) {
+                resizeInFlight = false;
+            }
+            sendWantedSize();
+        }
+
+        @Override
         public void serverCutText(String text) {
             synchronized (lock) {
                 if (clipboardToBrowser.size() < 4) {
@@ -594,13 +616,14 @@ public final class VncDesktopSession implements DesktopSession {
                 case "key" -> key(Integer.parseInt(args.get(0)), args.get(1));
                 case "mouse" -> mouse(Integer.parseInt(args.get(0)), Integer.parseInt(args.get(1)),
                         Integer.parseInt(args.get(2)));
+                case "size" -> size(Integer.parseInt(args.get(0)), Integer.parseInt(args.get(1)));
                 case "clipboard" -> openStream(args.get(0), Inbound.Kind.CLIPBOARD, args.get(1), null);
                 case "argv" -> openStream(args.get(0), Inbound.Kind.ARGUMENT, args.get(1), args.get(2));
                 case "blob" -> blob(args.get(0), args.get(1));
                 case "end" -> endStream(args.get(0));
                 case "disconnect" -> close(DesktopEnd.closedByUser());
                 default -> {
-                    // size (the browser scales), nop, ack of our streams, anything else: nothing to do
+                    // nop, ack of our streams, anything else: nothing to do
                 }
             }
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
@@ -647,6 +670,54 @@ public final class VncDesktopSession implements DesktopSession {
             } catch (IOException e) {
                 log.debug("desktop session {}: a pointer event was not sent: {}", request.sessionId(),
                         e.getMessage());
+            }
+        }
+    }
+
+    private void size(int width, int height) {
+        if (request.viewOnly() || !settings.resize() || width < 1 || height < 1) {
+            return;
+        }
+        synchronized (lock) {
+            wantedSize = new int[] {width, height};
+            if (resizeInFlight && System.nanoTime() - resizeSentNanos < RESIZE_ANSWER_MILLIS * 1_000_000) {
+                return; // sent when the server answers the one in flight
+            }
+            resizeInFlight = false;
+        }
+        sendWantedSize();
+    }
+
+    /** Sends the latest size the browser asked for, unless a request is in flight or the screen has it already. */
+    private void sendWantedSize() {
+        RfbClient client = rfb;
+        int[] size;
+        synchronized (lock) {
+            size = wantedSize;
+            if (client == null || size == null || resizeInFlight) {
+                return;
+            }
+            wantedSize = null;
+            Framebuffer screen = client.framebuffer();
+            if (screen.width() == size[0] && screen.height() == size[1]) {
+                return;
+            }
+            resizeInFlight = true;
+            resizeSentNanos = System.nanoTime();
+        }
+        boolean sent = false;
+        try {
+            sent = client.requestDesktopSize(size[0], size[1]);
+            if (!sent) {
+                log.debug("desktop session {}: the VNC server cannot resize its screen", request.sessionId());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            log.debug("desktop session {}: the screen size was not sent: {}", request.sessionId(), e.getMessage());
+        } finally {
+            if (!sent) {
+                synchronized (lock) {
+                    resizeInFlight = false;
+                }
             }
         }
     }

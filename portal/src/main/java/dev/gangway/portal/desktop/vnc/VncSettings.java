@@ -15,9 +15,11 @@ import java.util.Objects;
  *     stops asking the VNC server for more, 1 to 8; 1 keeps the browser at most one frame behind
  * @param passwordWait how long to wait for the user to type a VNC password the server asks for
  * @param losslessRefresh how long a region drawn as JPEG must stay unchanged before it is redrawn losslessly as PNG
+ * @param resize whether a user in control may change the VNC server's screen size to the browser's (the viewer's
+ *     "Fit remote" button; RFB SetDesktopSize, where the server allows it)
  */
 public record VncSettings(RfbSettings rfb, int jpegQuality, int pngLevel, int maxPendingSyncs, Duration passwordWait,
-        Duration losslessRefresh) {
+        Duration losslessRefresh, boolean resize) {
 
     public VncSettings {
         Objects.requireNonNull(rfb, "missing 'rfb'");
@@ -41,25 +43,36 @@ public record VncSettings(RfbSettings rfb, int jpegQuality, int pngLevel, int ma
         }
     }
 
-    /** RFB defaults; JPEG quality 80 where it pays; PNG level 4; one frame in flight; 2 min password; 1 s refresh. */
+    /**
+     * RFB defaults; JPEG quality 80 where it pays; PNG level 4; one frame in flight; 2 min password; 1 s refresh;
+     * resizing allowed.
+     */
     public static VncSettings defaults() {
-        return new VncSettings(RfbSettings.defaults(), 80, 4, 1, Duration.ofMinutes(2), Duration.ofSeconds(1));
+        return new VncSettings(RfbSettings.defaults(), 80, 4, 1, Duration.ofMinutes(2), Duration.ofSeconds(1), true);
     }
 
     /** These settings with PNG only (lossless; what the pixel-exact tests use). */
     public VncSettings losslessOnly() {
-        return new VncSettings(rfb, 0, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh);
+        return new VncSettings(rfb, 0, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh, resize);
     }
 
     public VncSettings withRfb(RfbSettings settings) {
-        return new VncSettings(settings, jpegQuality, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh);
+        return new VncSettings(settings, jpegQuality, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh, resize);
     }
 
     public VncSettings withPasswordWait(Duration wait) {
-        return new VncSettings(rfb, jpegQuality, pngLevel, maxPendingSyncs, wait, losslessRefresh);
+        return new VncSettings(rfb, jpegQuality, pngLevel, maxPendingSyncs, wait, losslessRefresh, resize);
+    }
+
+    public VncSettings withJpegQuality(int quality) {
+        return new VncSettings(rfb, quality, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh, resize);
+    }
+
+    public VncSettings withResize(boolean allowed) {
+        return new VncSettings(rfb, jpegQuality, pngLevel, maxPendingSyncs, passwordWait, losslessRefresh, allowed);
     }
 
     public VncSettings withMaxPendingSyncs(int max) {
-        return new VncSettings(rfb, jpegQuality, pngLevel, max, passwordWait, losslessRefresh);
+        return new VncSettings(rfb, jpegQuality, pngLevel, max, passwordWait, losslessRefresh, resize);
     }
 }

@@ -45,4 +45,9 @@ class RecordingListener implements RfbListener {
     public void updateDone() {
         events.add("done");
     }
+
+    @Override
+    public void desktopSizeAnswered(int status) {
+        events.add("answered " + status);
+    }
 }

@@ -15,9 +15,12 @@ final class RfbSession {
 
     /** {@code messages} are what the server sends after its ServerInit. */
     RfbSession(int width, int height, ServerBytes messages) throws IOException {
+        this(width, height, messages, RfbSettings.defaults());
+    }
+
+    RfbSession(int width, int height, ServerBytes messages, RfbSettings settings) throws IOException {
         ServerBytes all = new ServerBytes().noneHandshake(width, height).bytes(messages.toByteArray());
-        client = RfbClient.connect(new ByteArrayInputStream(all.toByteArray()), sent, RfbSettings.defaults(),
-                PasswordSource.NONE);
+        client = RfbClient.connect(new ByteArrayInputStream(all.toByteArray()), sent, settings, PasswordSource.NONE);
         handshakeBytes = sent.size();
     }
 

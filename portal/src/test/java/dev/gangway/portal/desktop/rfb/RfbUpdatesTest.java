@@ -118,12 +118,31 @@ class RfbUpdatesTest {
     void extendedDesktopSize() throws IOException {
         ServerBytes server = new ServerBytes()
                 .update(1).rect(0, 0, 5, 5, -308).u8(1, 0, 0, 0).s32(1).u16(0, 0, 5, 5).s32(0) // same size: no-op
-                .update(1).rect(1, 0, 6, 4, -308).u8(1, 0, 0, 0).s32(1).u16(0, 0, 6, 4).s32(0) // server resized
-                .update(1).rect(1, 3, 9, 9, -308).u8(0, 0, 0, 0); // status 3: a refused request, no resize
+                .update(1).rect(1, 0, 6, 4, -308).u8(1, 0, 0, 0).s32(1).u16(0, 0, 6, 4).s32(0) // our request done
+                .update(1).rect(1, 3, 9, 9, -308).u8(0, 0, 0, 0) // status 3: our request refused, no resize
+                .update(1).rect(2, 0, 7, 4, -308).u8(1, 0, 0, 0).s32(1).u16(0, 0, 7, 4).s32(0); // another viewer's
         RfbSession session = new RfbSession(5, 5, server).run();
 
-        assertThat(session.listener.events).containsExactly("size 5x5", "done", "size 6x4", "done", "done");
-        assertThat(session.framebuffer().width()).isEqualTo(6);
+        assertThat(session.listener.events).containsExactly("size 5x5", "done", "size 6x4", "answered 0", "done",
+                "answered 3", "done", "size 7x4", "done");
+        assertThat(session.framebuffer().width()).isEqualTo(7);
+    }
+
+    @Test
+    void setDesktopSizeOnlyAfterTheServerShowedItCanResize() throws IOException {
+        RfbSession silent = new RfbSession(5, 5, new ServerBytes().update(1).rect(0, 0, 6, 6, -223)).run();
+        assertThat(silent.client.requestDesktopSize(800, 600)).as("a server without ExtendedDesktopSize").isFalse();
+
+        ServerBytes server = new ServerBytes().update(1).rect(0, 0, 5, 5, -308).u8(2, 0, 0, 0)
+                .s32(0x1234).u16(0, 0, 5, 5).s32(7).s32(99).u16(5, 0, 1, 1).s32(0);
+        RfbSession session = new RfbSession(5, 5, server).run();
+        String before = session.sentAfterHandshake();
+        assertThat(session.client.requestDesktopSize(800, 600)).isTrue();
+        // one screen: the server's first screen's id and flags, at 0,0, the whole size
+        assertThat(session.sentAfterHandshake().substring(before.length())).isEqualTo(
+                "fb00" + "0320" + "0258" + "0100" + "00001234" + "0000" + "0000" + "0320" + "0258" + "00000007");
+        assertThatThrownBy(() -> session.client.requestDesktopSize(0, 600)).isInstanceOf(
+                IllegalArgumentException.class).hasMessageContaining("beyond this client's limits");
     }
 
     @Test

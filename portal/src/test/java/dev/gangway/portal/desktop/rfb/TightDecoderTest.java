@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Tight: fill, JPEG, basic compression with each filter and stream, resets, compact lengths, and broken data. */
 class TightDecoderTest {
 
+    private static final RfbSettings WITH_JPEG = RfbSettings.defaults().withJpegQuality(5);
+
     private static final int A = 0x112233;
     private static final int B = 0xAABBCC;
     private static final int C = 0x00FF7F;
@@ -212,7 +214,11 @@ class TightDecoderTest {
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         assertThat(ImageIO.write(image, "jpeg", jpeg)).isTrue();
         ServerBytes server = tight(2, 1, 16, 8).u8(0x90).compact(jpeg.size()).bytes(jpeg.toByteArray());
-        RfbSession session = new RfbSession(20, 10, server).run();
+        assertThatThrownBy(new RfbSession(20, 10, server)::run).as("JPEG without a quality level asked for")
+                .isInstanceOf(RfbProtocolException.class)
+                .hasMessage("the VNC server sent a Tight JPEG rectangle, which this client did not ask for "
+                        + "(lossless only)");
+        RfbSession session = new RfbSession(20, 10, server, WITH_JPEG).run();
 
         for (int pixel : session.framebuffer().region(2, 1, 16, 8)) {
             assertThat(pixel >>> 24).isEqualTo(0xFF);
@@ -230,9 +236,10 @@ class TightDecoderTest {
         ImageIO.write(image, "jpeg", jpeg);
 
         assertThatThrownBy(new RfbSession(8, 8, tight(0, 0, 8, 8).u8(0x90).compact(jpeg.size())
-                .bytes(jpeg.toByteArray()))::run)
+                .bytes(jpeg.toByteArray()), WITH_JPEG)::run)
                 .hasMessage("the VNC server sent a 4×4 JPEG image for a 8×8 rectangle");
-        assertThatThrownBy(new RfbSession(8, 8, tight(0, 0, 8, 8).u8(0x90).compact(4).hex("ffd8ffe0"))::run)
+        assertThatThrownBy(new RfbSession(8, 8, tight(0, 0, 8, 8).u8(0x90).compact(4).hex("ffd8ffe0"),
+                WITH_JPEG)::run)
                 .isInstanceOf(RfbProtocolException.class)
                 .hasMessageStartingWith("the VNC server sent a JPEG image that cannot be decoded");
     }

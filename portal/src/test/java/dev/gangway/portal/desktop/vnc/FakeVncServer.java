@@ -47,6 +47,7 @@ final class FakeVncServer implements AutoCloseable {
     final List<String> keys = new CopyOnWriteArrayList<>(); // "keysym down"
     final List<String> pointer = new CopyOnWriteArrayList<>(); // "x,y mask"
     final List<String> cutTexts = new CopyOnWriteArrayList<>();
+    final List<String> desktopSizes = new CopyOnWriteArrayList<>(); // "WxH" of each SetDesktopSize
     final AtomicLong connections = new AtomicLong();
     volatile String authFailureReason = "Authentication failure";
     volatile Throwable failure;
@@ -159,6 +160,14 @@ final class FakeVncServer implements AutoCloseable {
                     byte[] text = new byte[in.readInt()];
                     in.readFully(text);
                     cutTexts.add(new String(text, StandardCharsets.ISO_8859_1));
+                }
+                case 251 -> {
+                    in.readUnsignedByte();
+                    int w = in.readUnsignedShort();
+                    int h = in.readUnsignedShort();
+                    int screens = in.readUnsignedByte();
+                    in.readFully(new byte[1 + 16 * screens]);
+                    desktopSizes.add(w + "x" + h);
                 }
                 default -> throw new IOException("unknown client message " + type);
             }
@@ -280,6 +289,25 @@ final class FakeVncServer implements AutoCloseable {
                 width = w;
                 height = h;
             });
+            return this;
+        }
+
+        /** An ExtendedDesktopSize rectangle with the current size and one screen: "this server can resize". */
+        Update screenLayout() {
+            return extendedDesktopSize(0, 0);
+        }
+
+        /** The answer to the client's SetDesktopSize: refused with {@code status} (1 to 3), the size unchanged. */
+        Update desktopSizeRefused(int status) {
+            return extendedDesktopSize(1, status);
+        }
+
+        private Update extendedDesktopSize(int reason, int status) {
+            rectangles++;
+            synchronized (FakeVncServer.this) {
+                body.u16(reason).u16(status).u16(width).u16(height).u32(-308).u8(1, 0, 0, 0).u32(1).u16(0).u16(0)
+                        .u16(width).u16(height).u32(0);
+            }
             return this;
         }
 

@@ -355,12 +355,50 @@ class VncDesktopSessionTest {
     }
 
     @Test
+    void theBrowsersSizeBecomesSetDesktopSizeWhereTheServerAndThePortalAllowIt() throws Exception {
+        startOnServer(32, 24, false);
+        server.update().fill(0, 0, 32, 24, 0x445566).push();
+        await("the first frame", () -> server.requests.size() == 2);
+        receive("size", 64, 48);
+        receive("mouse", 1, 1, 0); // written after the size would be: its arrival means the size was not sent
+        await("the pointer event", () -> server.pointer.size() == 1);
+        assertThat(server.desktopSizes).as("a server that never said it can resize").isEmpty();
+
+        server.update().screenLayout().push();
+        await("the screen layout's update", () -> server.requests.size() == 3);
+        receive("size", 32, 24); // the size it has
+        receive("size", 64, 48);
+        receive("size", 80, 60); // while 64x48 is unanswered: kept, and replaced by the next
+        receive("size", 90, 70);
+        receive("mouse", 2, 2, 0);
+        await("the pointer event", () -> server.pointer.size() == 2);
+        assertThat(server.desktopSizes).containsExactly("64x48");
+        server.update().desktopSizeRefused(1).push(); // prohibited: the latest size asked goes out after the answer
+        await("the latest size", () -> server.desktopSizes.size() == 2);
+        assertThat(server.desktopSizes).containsExactly("64x48", "90x70");
+        session.close(DesktopEnd.closedByUser());
+        awaitEnd();
+        server.close();
+
+        // a portal that does not allow resizing sends none
+        server = new FakeVncServer(32, 24, null);
+        start(LOSSLESS.withResize(false), request(false, null, server.opener()));
+        server.update().fill(0, 0, 32, 24, 0x445566).screenLayout().push();
+        await("the first frame", () -> server.requests.size() == 2);
+        receive("size", 64, 48);
+        receive("mouse", 3, 3, 0);
+        await("the pointer event", () -> server.pointer.size() == 1);
+        assertThat(server.desktopSizes).isEmpty();
+    }
+
+    @Test
     void viewOnlySendsNothingToTheServer() throws Exception {
         startOnServer(32, 24, true);
-        server.update().fill(0, 0, 32, 24, 0x445566).push();
+        server.update().fill(0, 0, 32, 24, 0x445566).screenLayout().push();
         browser.autoAck = false;
         await("the first frame", () -> browser.syncs.size() == 1);
 
+        receive("size", 64, 48);
         receive("key", 0x61, 1);
         receive("key", 0x61, 0);
         receive("mouse", 5, 5, 1);
@@ -378,6 +416,7 @@ class VncDesktopSessionTest {
         assertThat(server.keys).isEmpty();
         assertThat(server.pointer).isEmpty();
         assertThat(server.cutTexts).isEmpty();
+        assertThat(server.desktopSizes).isEmpty();
 
         // the server's clipboard still reaches a viewer
         server.cutText("shown to viewers");
@@ -590,7 +629,7 @@ class VncDesktopSessionTest {
         Random random = new Random(42);
         server.update().raw(0, 0, 256, 192, (x, y) -> random.nextInt(0x1000000)).push();
         VncSettings settings = new VncSettings(VncSettings.defaults().rfb(), 70, 4, 1, Duration.ofMinutes(1),
-                Duration.ZERO);
+                Duration.ZERO, true);
         start(settings, request(false, null, server.opener()));
         awaitSamePicture();
         assertThat(session.stats().jpegImages()).as("a first picture is never lossy").isZero();

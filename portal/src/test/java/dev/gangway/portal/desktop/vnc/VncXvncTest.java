@@ -155,6 +155,26 @@ class VncXvncTest {
     }
 
     @Test
+    void theBrowsersSizeResizesTheXServer() throws Exception {
+        XvncServer.assumeInstalled("xwd");
+        try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "None")) {
+            start(server, null);
+            awaitSameScreen(server);
+            receive("size", 320, 240); // the size it has: nothing to do
+            receive("size", 400, 300);
+            await("the X server at 400×300", () -> xwdRoot(server).length == 400 * 300);
+            await("the browser told the new size", () -> browser.all("size").stream()
+                    .anyMatch(i -> i.toString().equals("4.size,1.0,3.400,3.300;")));
+            awaitSameScreen(server);
+            // sizes asked while the first is in flight: only the latest is sent after the answer
+            receive("size", 500, 200);
+            receive("size", 360, 280);
+            await("the X server at 360×280", () -> xwdRoot(server).length == 360 * 280);
+            awaitSameScreen(server);
+        }
+    }
+
+    @Test
     void typedKeysReachAnXterm() throws Exception {
         XvncServer.assumeInstalled("xterm", "xwd");
         Path typed = dir.resolve("typed.txt");
