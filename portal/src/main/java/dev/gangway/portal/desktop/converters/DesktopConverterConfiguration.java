@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
  * <ul>
  *   <li>{@code embedded-vnc}: {@code gangway.desktop.vnc.jpeg-quality} (1-100 where JPEG pays, 0 = PNG only) and
  *       {@code gangway.desktop.vnc.resize} (false: the viewer's "Fit remote" never resizes a VNC server).</li>
- *   <li>{@code embedded-rdp}: {@code gangway.desktop.rdp.xfreerdp} and {@code gangway.desktop.rdp.xvnc} (empty:
- *       found on the PATH); each session's private files live in {@code <data-dir>/desktop-sessions} (0700).</li>
+ *   <li>{@code embedded-rdp}: {@code gangway.desktop.rdp.xfreerdp}, {@code gangway.desktop.rdp.xvnc} and
+ *       {@code gangway.desktop.rdp.bwrap} (empty: found on the PATH), {@code gangway.desktop.rdp.sandbox} (auto,
+ *       required, off: xfreerdp in a bubblewrap sandbox); each session's private files live in {@code <data-dir>/desktop-sessions} (0700).</li>
  *   <li>{@code guacd}: {@code gangway.desktop.guacd.host}/{@code port} (no host: unavailable, says so), and where
  *       guacd connects back to for each session's one-shot splice ({@code splice-bind}, {@code splice-host}).</li>
  * </ul>
@@ -38,8 +39,12 @@ class DesktopConverterConfiguration {
     @Bean
     EmbeddedRdpConverter embeddedRdpConverter(EmbeddedVncConverter vnc, DataDirectory dataDirectory,
             @Value("${gangway.desktop.rdp.xfreerdp:}") String xfreerdp,
-            @Value("${gangway.desktop.rdp.xvnc:}") String xvnc) {
+            @Value("${gangway.desktop.rdp.xvnc:}") String xvnc,
+            @Value("${gangway.desktop.rdp.sandbox:auto}") String sandbox,
+            @Value("${gangway.desktop.rdp.bwrap:}") String bwrap) {
         RdpSettings settings = RdpSettings.defaults().withWorkDirectory(dataDirectory.directory("desktop-sessions"));
+        settings = settings.withSandbox(RdpSettings.Sandbox.parse(sandbox),
+                bwrap.isBlank() ? settings.bwrap() : Path.of(bwrap.strip()));
         if (!xfreerdp.isBlank()) {
             settings = settings.withXfreerdp(Path.of(xfreerdp.strip()));
         }

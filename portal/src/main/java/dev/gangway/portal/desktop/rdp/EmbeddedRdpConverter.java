@@ -35,6 +35,8 @@ public class EmbeddedRdpConverter implements DesktopConverter {
 
     private final DesktopConverter vnc;
     private final RdpSettings settings;
+    /** The sandbox xfreerdp runs in; null when it runs without one. */
+    private final FreeRdpSandbox sandbox;
     private final Set<RdpSession> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean hooked = new AtomicBoolean();
 
@@ -45,7 +47,18 @@ public class EmbeddedRdpConverter implements DesktopConverter {
     public EmbeddedRdpConverter(DesktopConverter vnc, RdpSettings settings) {
         this.vnc = Objects.requireNonNull(vnc, "vnc");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.sandbox = settings.sandbox() == RdpSettings.Sandbox.OFF ? null
+                : FreeRdpSandbox.probe(settings.bwrap()).orElse(null);
+        if (sandbox == null && settings.sandbox() == RdpSettings.Sandbox.AUTO
+                && Files.isExecutable(settings.xfreerdp())) {
+            log.warn("xfreerdp runs without a sandbox: install bubblewrap (and allow user namespaces) to confine it");
+        }
         sweepLeftovers(settings.workDirectory());
+    }
+
+    /** Whether xfreerdp runs in the bubblewrap sandbox. */
+    public boolean sandboxed() {
+        return sandbox != null;
     }
 
     /**
@@ -128,6 +141,11 @@ public class EmbeddedRdpConverter implements DesktopConverter {
         if (!xvnc) {
             return "RDP in the browser needs TigerVNC's Xvnc on the portal host: install tigervnc-standalone-server";
         }
+        if (sandbox == null && settings.sandbox() == RdpSettings.Sandbox.REQUIRED) {
+            return "RDP in the browser is set to run FreeRDP in a sandbox, and bubblewrap cannot make one on the "
+                    + "portal host: install bubblewrap (and allow user namespaces), or set "
+                    + "gangway.desktop.rdp.sandbox to auto";
+        }
         return vnc.unavailableReason();
     }
 
@@ -141,7 +159,7 @@ public class EmbeddedRdpConverter implements DesktopConverter {
             Thread hook = new Thread(this::stopAll, "gangway-desktop-rdp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        RdpSession session = new RdpSession(request, vnc, settings, live::remove);
+        RdpSession session = new RdpSession(request, vnc, settings, sandbox, live::remove);
         live.add(session);
         return session;
     }

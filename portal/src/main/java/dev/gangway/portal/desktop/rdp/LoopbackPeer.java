@@ -52,6 +52,15 @@ final class LoopbackPeer {
         }
     }
 
+    /** Whether the process {@code pid} or one of its descendants holds the client end of {@code accepted}. */
+    static boolean ownedByTree(Socket accepted, long pid) {
+        if (ownedBy(accepted, pid)) {
+            return true;
+        }
+        return ProcessHandle.of(pid).map(p -> p.descendants().anyMatch(d -> ownedBy(accepted, d.pid())))
+                .orElse(false);
+    }
+
     /** The inode of the socket whose local port is {@code clientPort} and remote port {@code serverPort}. */
     static Optional<String> clientInode(int clientPort, int serverPort) {
         String local = String.format(Locale.ROOT, ":%04X", clientPort);

@@ -122,7 +122,8 @@ public final class OneShotSplice implements AutoCloseable {
     }
 
     /**
-     * A splice on 127.0.0.1 that accepts only the connection of the engine's process (xfreerdp), recognised through
+     * A splice on 127.0.0.1 that accepts only the connection of the engine's process (xfreerdp, or bwrap with xfreerdp
+     * inside) or one of its descendants, recognised through
      * {@code /proc} on Linux ({@link LoopbackPeer}); elsewhere any local connection.
      *
      * @param enginePid the engine's pid once it is started (0 before: the check then waits up to 2 s for it), or
@@ -132,7 +133,7 @@ public final class OneShotSplice implements AutoCloseable {
             LongSupplier enginePid) throws IOException {
         InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
         Predicate<Socket> check = enginePid == null || !LoopbackPeer.supported() ? socket -> true
-                : socket -> LoopbackPeer.ownedBy(socket, awaitPid(enginePid));
+                : socket -> LoopbackPeer.ownedByTree(socket, awaitPid(enginePid));
         return open(name, loopback, Set.of(loopback), check, opener, acceptTimeout, onEnd);
     }
 

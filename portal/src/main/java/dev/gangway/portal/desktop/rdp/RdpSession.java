@@ -61,11 +61,14 @@ final class RdpSession implements DesktopSession {
     private volatile PrivateXvnc xvnc;
     private volatile long freerdpStarted;
     private volatile long freerdpPid;
+    private final FreeRdpSandbox sandbox;
 
-    RdpSession(DesktopRequest request, DesktopConverter vnc, RdpSettings settings, Consumer<RdpSession> onFinished) {
+    RdpSession(DesktopRequest request, DesktopConverter vnc, RdpSettings settings, FreeRdpSandbox sandbox,
+            Consumer<RdpSession> onFinished) {
         this.request = request;
         this.vnc = vnc;
         this.settings = settings;
+        this.sandbox = sandbox;
         this.onFinished = onFinished;
     }
 
@@ -196,7 +199,9 @@ final class RdpSession implements DesktopSession {
                 "/cert:ignore",
                 "/size:" + width + "x" + height, "/bpp:32", "-decorations", "+clipboard", "-grab-keyboard",
                 "/audio-mode:2", "-wallpaper", "/log-level:WARN", "/t:gangway"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        // in the sandbox, bwrap is the child and xfreerdp its child: the splice accepts the process tree's socket
+        ProcessBuilder builder = new ProcessBuilder(sandbox == null ? command : sandbox.wrap(command, dir))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("xfreerdp.log").toFile()));
         Map<String, String> env = builder.environment();
         env.clear();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,7 +99,7 @@ class OneShotSpliceTest {
     }
 
     @Test
-    void withTheEnginesPidOnlyThatProcessIsAccepted() throws Exception {
+    void withTheEnginesPidOnlyThatProcessTreeIsAccepted() throws Exception {
         if (!LoopbackPeer.supported()) {
             // Linux always has it; elsewhere the splice falls back to the address check (tested above)
             assertThat(System.getenv("CI")).as("CI=true runs on Linux: /proc/net/tcp is missing").isNotEqualTo("true");
@@ -110,21 +111,26 @@ class OneShotSpliceTest {
                 opens.incrementAndGet();
                 return SocketTunnelStream.connectLoopback(service.getLocalPort());
             };
-            // the "engine" is this JVM; another local process (bash) connecting first is hung up on
-            OneShotSplice splice = OneShotSplice.loopback("t7", opener, WAIT, null,
-                    () -> ProcessHandle.current().pid());
-            Process stranger = new ProcessBuilder("bash", "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/" + splice.port() + "; cat <&3; echo hung-up").start();
-            assertThat(new String(stranger.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim())
-                    .isEqualTo("hung-up");
-            assertThat(stranger.waitFor()).isZero();
+            // the engine is a bash (as bwrap is in production) whose child connects; this JVM, the engine's parent
+            // and not its descendant, connecting first is hung up on
+            AtomicLong enginePid = new AtomicLong();
+            OneShotSplice splice = OneShotSplice.loopback("t7", opener, WAIT, null, enginePid::get);
+            Process engine = new ProcessBuilder("bash", "-c", "read go; bash -c 'exec 3<>/dev/tcp/127.0.0.1/"
+                    + splice.port() + "; printf 9 >&3; cat <&3 >/dev/null'").start();
+            enginePid.set(engine.pid());
+            try (Socket stranger = new Socket(InetAddress.getLoopbackAddress(), splice.port())) {
+                stranger.setSoTimeout((int) WAIT.toMillis());
+                assertThat(stranger.getInputStream().read()).as("the stranger is hung up on").isEqualTo(-1);
+            }
             assertThat(opens).as("no stream opened for another process").hasValue(0);
 
-            try (Socket engine = new Socket(InetAddress.getLoopbackAddress(), splice.port());
-                    Socket device = accept(service)) {
-                engine.getOutputStream().write(9);
-                assertThat(device.getInputStream().read()).isEqualTo(9);
+            engine.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            engine.getOutputStream().flush();
+            try (Socket device = accept(service)) {
+                assertThat(device.getInputStream().read()).as("the engine's child's byte").isEqualTo('9');
             }
+            engine.destroy();
+            engine.waitFor();
             splice.close();
             assertThat(opens).hasValue(1);
         }
