@@ -49,6 +49,17 @@ class ConnectionReportController {
     record View(String user, String device, String service, String kind, String address, String started,
             String startedIso, String ended, String endedIso, String endReason, String duration, boolean open,
             String bytesIn, String bytesInExact, String bytesOut, String bytesOutExact) {
+
+        /** The kind in words for the page (the CSV keeps the code). */
+        public String kindLabel() {
+            return switch (kind) {
+                case ConnectionReport.WEB -> "web HMI";
+                case ConnectionReport.DESKTOP -> "desktop";
+                case ConnectionReport.DESKTOP_VIEW -> "desktop, view only";
+                case ConnectionReport.FORWARD -> "port forward";
+                default -> kind;
+            };
+        }
     }
 
     @GetMapping("/admin/connections")

@@ -74,6 +74,7 @@ class ConnectionReportPageTest extends PortalTestSupport {
         assertThat(open.get("bytes-in")).isEqualTo("999 bytes");
         Map<String, String> done = rows.get(1);
         assertThat(done).containsEntry("device", "Press line 3").containsEntry("service", "hmi")
+                .containsEntry("kind", "web HMI")
                 .containsEntry("address", "198.51.100.7").containsEntry("started", "2026-03-01 10:00:00")
                 .containsEntry("ended", "2026-03-01 13:25:07").containsEntry("duration", "3:25:07")
                 .containsEntry("bytes-in", "1.2 kB").containsEntry("bytes-in@title", "1,234 bytes")
