@@ -70,7 +70,7 @@ final class GuacViewer extends DesktopViewer {
             stream.set(s);
             return s;
         };
-        DesktopRequest request = new DesktopRequest(UUID.randomUUID().toString(), "vnc", "bench",
+        DesktopRequest request = new DesktopRequest(UUID.randomUUID().toString(), "bench", "vnc", "bench",
                 "127.0.0.1:" + forwarderPort, false, DesktopCredentials.NONE, DesktopScreen.WIDTH,
                 DesktopScreen.HEIGHT, 96, opener);
         this.session = converter.open(request);

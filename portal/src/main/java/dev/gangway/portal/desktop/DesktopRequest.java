@@ -7,6 +7,7 @@ import java.util.Objects;
  * to the service. The caller (the WebSocket tunnel) checked the user's right before making it.
  *
  * @param sessionId the tunnel UUID the browser got first; used in thread and process names and logs
+ * @param deviceId the device whose service this is (sessions of one device's service may be joined: RDP viewers)
  * @param kind {@code vnc} or {@code rdp}
  * @param serviceName the device's service name, for messages ({@code panel})
  * @param lanAddress {@code host:port} of the service on the device's LAN, for messages only
@@ -18,11 +19,13 @@ import java.util.Objects;
  * @param dpi the browser's resolution (96 when unknown)
  * @param opener opens the byte stream to the service through the device tunnel
  */
-public record DesktopRequest(String sessionId, String kind, String serviceName, String lanAddress, boolean viewOnly,
+public record DesktopRequest(String sessionId, String deviceId, String kind, String serviceName, String lanAddress,
+        boolean viewOnly,
         DesktopCredentials credentials, int width, int height, int dpi, TunnelStreamOpener opener) {
 
     public DesktopRequest {
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(deviceId, "deviceId");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(serviceName, "serviceName");
         Objects.requireNonNull(credentials, "credentials");

@@ -45,6 +45,7 @@ class DesktopE2eIT extends DesktopSiteSupport {
     static final String ADMIN_PASSWORD = "e2e-Desktop-admin-1";
     private static final String VNC_PASSWORD = "vnc-" + UUID.randomUUID().toString().substring(0, 4);
     private static final String RDP_PASSWORD = "rdp-" + UUID.randomUUID().toString().substring(0, 4);
+    private static String watcherName;
     private static final String WATCHER_PASSWORD = "Watcher-passw0rd-" + UUID.randomUUID().toString().substring(0, 6);
     /** A colour the root window takes for a moment in the view-only test (sea green). */
     private static final int FLASH = 0x2E8B57;
@@ -136,12 +137,9 @@ class DesktopE2eIT extends DesktopSiteSupport {
      */
     private void viewOnly(DesktopViewer engineer) {
         storeCredentials(VNC_SERVICE, null, VNC_PASSWORD, null);
-        String watcher = userWithRight("DESKTOP_VIEW", WATCHER_PASSWORD);
+        String watcher = watcher();
         try (BrowserContext watcherBrowser = chromium.newContext()) {
-            Page devicePage = watcherBrowser.newPage();
-            portal().enterPassword(devicePage, PortalUi.ACCOUNT, watcher, WATCHER_PASSWORD);
-            devicePage.waitForURL(url -> !url.contains("/login"));
-            DesktopViewer viewer = openFromDevicePage(watcherBrowser, devicePage, VNC_SERVICE);
+            DesktopViewer viewer = openAsWatcher(watcherBrowser, VNC_SERVICE);
             viewer.awaitState("connected");
             PlaywrightAssertions.assertThat(viewer.page().locator("#desktop-password-form")).isHidden();
             PlaywrightAssertions.assertThat(viewer.page().locator("#desktop-view-only")).isVisible();
@@ -177,6 +175,21 @@ class DesktopE2eIT extends DesktopSiteSupport {
         }
     }
 
+    /** The user with "Remote desktop: view only", made through the admin pages once for both tests. */
+    private String watcher() {
+        if (watcherName == null) {
+            watcherName = userWithRight("DESKTOP_VIEW", WATCHER_PASSWORD);
+        }
+        return watcherName;
+    }
+
+    private DesktopViewer openAsWatcher(BrowserContext watcherBrowser, String service) {
+        Page devicePage = watcherBrowser.newPage();
+        portal().enterPassword(devicePage, PortalUi.ACCOUNT, watcher(), WATCHER_PASSWORD);
+        devicePage.waitForURL(url -> !url.contains("/login"));
+        return openFromDevicePage(watcherBrowser, devicePage, service);
+    }
+
     @Test
     @Order(2)
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -198,7 +211,19 @@ class DesktopE2eIT extends DesktopSiteSupport {
                             + quoted(line + "\n"));
 
             assertThat(leftovers()).as("while the RDP session runs").anyMatch(what -> what.contains("xfreerdp"));
-            viewer.close();
+
+            // a user with view rights watches this session: the same screen, no second logon; it ends with it
+            try (BrowserContext watcherBrowser = chromium.newContext()) {
+                DesktopViewer watching = openAsWatcher(watcherBrowser, RDP_SERVICE);
+                watching.awaitState("connected");
+                PlaywrightAssertions.assertThat(watching.page().locator("#desktop-view-only")).isVisible();
+                watching.awaitShare(DesktopLab.RDP_ROOT, MOSTLY);
+                assertThat(leftovers()).as("one xfreerdp: watching logged nobody on")
+                        .filteredOn(what -> what.startsWith("process") && what.contains("xfreerdp")).hasSize(1);
+                viewer.close();
+                watching.awaitState("ended");
+                assertThat(watching.statusText()).contains("the RDP session you were watching ended");
+            }
         }
         assertNothingLeft();
         awaitReportEnded(RDP_SERVICE, PortalUi.ADMIN);

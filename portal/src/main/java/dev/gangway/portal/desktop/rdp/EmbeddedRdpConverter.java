@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * loopback splice into the device tunnel ({@link OneShotSplice}); the password reaches xfreerdp on its standard
  * input only.
  *
+ * <p>View-only requests never start xfreerdp: they get a view-only VNC session on the private Xvnc of a running
+ * session in control of the same device's service ({@link RdpSession#watcher}), or end at once when there is none.
+ *
  * <p>Lifecycle: one instance for the portal; {@link #open} makes an {@link RdpSession} without I/O. Every session
  * ends its processes itself; a JVM shutdown hook (registered with the first session) ends those still running when
  * the portal stops. Thread-safe.
@@ -158,6 +161,15 @@ public class EmbeddedRdpConverter implements DesktopConverter {
         if (hooked.compareAndSet(false, true)) {
             Thread hook = new Thread(this::stopAll, "gangway-desktop-rdp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+        }
+        if (request.viewOnly()) {
+            // a viewer never logs on (on Windows a logon can take over or lock the console): it watches the session of
+            // a user in control of the same service, or there is nothing to watch
+            return live.stream().filter(s -> s.watchable(request.deviceId(), request.serviceName())).findFirst()
+                    .map(s -> s.watcher(request))
+                    .orElseGet(() -> new Unavailable(new DesktopEnd(GuacamoleStatus.UPSTREAM_NOT_FOUND, "nobody is "
+                            + "using " + request.serviceName() + " now: with view rights you watch the RDP session of "
+                            + "a user in control, and none is open (watching logs nobody on)")));
         }
         RdpSession session = new RdpSession(request, vnc, settings, sandbox, live::remove);
         live.add(session);

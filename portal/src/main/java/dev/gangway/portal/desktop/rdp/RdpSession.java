@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +63,8 @@ final class RdpSession implements DesktopSession {
     private volatile long freerdpStarted;
     private volatile long freerdpPid;
     private final FreeRdpSandbox sandbox;
+    /** View-only sessions watching this one's private screen ({@link #watcher}); ended with it. */
+    private final Set<DesktopSession> watchers = ConcurrentHashMap.newKeySet();
 
     RdpSession(DesktopRequest request, DesktopConverter vnc, RdpSettings settings, FreeRdpSandbox sandbox,
             Consumer<RdpSession> onFinished) {
@@ -106,7 +109,8 @@ final class RdpSession implements DesktopSession {
             client.onExit().thenRun(() -> processEnded("xfreerdp"));
             screen.process().onExit().thenRun(() -> processEnded("Xvnc"));
 
-            DesktopSession view = vnc.open(new DesktopRequest(request.sessionId(), "vnc", request.serviceName(),
+            DesktopSession view = vnc.open(new DesktopRequest(request.sessionId(), request.deviceId(), "vnc",
+                    request.serviceName(),
                     request.lanAddress(), request.viewOnly(), new DesktopCredentials(null, screen.password(), null),
                     width, height, request.dpi(), () -> privateScreen(screen.port())));
             synchronized (lock) {
@@ -273,6 +277,9 @@ final class RdpSession implements DesktopSession {
     private void cleanup(OneShotSplice splice, Path dir) {
         cleaning = true;
         closeView(closedOr(new DesktopEnd(GuacamoleStatus.SUCCESS, "the RDP session ended")));
+        DesktopEnd watchedEnded = new DesktopEnd(GuacamoleStatus.SESSION_CLOSED, "the RDP session you were watching "
+                + "ended (its user left or was disconnected)");
+        watchers.forEach(w -> w.close(watchedEnded));
         destroyProcesses();
         if (splice != null) {
             splice.close();
@@ -281,6 +288,57 @@ final class RdpSession implements DesktopSession {
             log.warn("RDP session {}: could not delete its directory {}", request.sessionId(), dir);
         }
         onFinished.accept(this);
+    }
+
+    /**
+     * Whether a viewer of {@code service} on {@code deviceId} may watch this session: it is in control, of that
+     * service, and its private screen is shown.
+     */
+    boolean watchable(String deviceId, String service) {
+        PrivateXvnc screen = xvnc;
+        boolean shown;
+        synchronized (lock) {
+            shown = vncSession != null;
+        }
+        return shown && !request.viewOnly() && request.deviceId().equals(deviceId)
+                && request.serviceName().equals(service) && closeReason.get() == null && !cleaning && screen != null
+                && screen.process().isAlive();
+    }
+
+    /**
+     * A view-only VNC session on this session's private screen, for a user with view rights: it shows what the user
+     * in control sees, logs nobody on, sends no input, and ends when this session ends.
+     */
+    DesktopSession watcher(DesktopRequest viewer) {
+        PrivateXvnc screen = xvnc;
+        DesktopSession view = vnc.open(new DesktopRequest(viewer.sessionId(), viewer.deviceId(), "vnc",
+                viewer.serviceName(), viewer.lanAddress(), true, new DesktopCredentials(null, screen.password(), null),
+                viewer.width(), viewer.height(), viewer.dpi(), () -> privateScreen(screen.port())));
+        watchers.add(view);
+        if (cleaning) {
+            view.close(new DesktopEnd(GuacamoleStatus.SESSION_CLOSED, "the RDP session to watch has just ended"));
+        }
+        return new DesktopSession() {
+            @Override
+            public DesktopEnd run(GuacSink sink) {
+                try {
+                    return view.run(sink);
+                } finally {
+                    watchers.remove(view);
+                }
+            }
+
+            @Override
+            public void receive(GuacamoleInstruction instruction) {
+                view.receive(instruction);
+            }
+
+            @Override
+            public void close(DesktopEnd reason) {
+                view.close(reason);
+                watchers.remove(view);
+            }
+        };
     }
 
     /** Ends xfreerdp, then Xvnc, each with its descendants; idempotent, any thread (also the shutdown hook). */

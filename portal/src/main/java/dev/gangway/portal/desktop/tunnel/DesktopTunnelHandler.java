@@ -179,7 +179,7 @@ class DesktopTunnelHandler extends TextWebSocketHandler implements SubProtocolCa
             DesktopCredentials stored = credentials.find(user.accountId(), tunnel.deviceId(), service.name());
             TunnelStreamOpener opener = streams.opener(user, tunnel.deviceId(), service, tunnel.mode(),
                     tunnel::opened);
-            session = converter.open(new DesktopRequest(tunnel.id(), service.kind(), service.name(),
+            session = converter.open(new DesktopRequest(tunnel.id(), tunnel.deviceId(), service.kind(), service.name(),
                     new dev.gangway.tunnel.LanTarget(service.host(), service.port()).authority(),
                     tunnel.mode() == DesktopMode.VIEW_ONLY, stored == null ? DesktopCredentials.NONE : stored,
                     data.width(), data.height(), data.dpi(), opener));

@@ -256,7 +256,8 @@ class GuacdConverterTest {
             throw new IOException("the device is offline");
         };
         DesktopSession session = new GuacdConverter("127.0.0.1", guacd.port()).open(new DesktopRequest(
-                "s-offline", "vnc", "panel", "198.18.0.5:5900", false, DesktopCredentials.NONE, 1280, 720, 120,
+                "s-offline", "d-test", "vnc", "panel", "198.18.0.5:5900", false, DesktopCredentials.NONE, 1280, 720,
+                120,
                 offline));
         Running running = Running.start(session);
         guacd.next();
@@ -360,7 +361,8 @@ class GuacdConverterTest {
 
     private static DesktopRequest request(String kind, boolean viewOnly, DesktopCredentials credentials,
             FakeDevice device) {
-        return new DesktopRequest("s-" + kind, kind, "panel", "198.18.0.5:5900", viewOnly, credentials, 1280, 720,
+        return new DesktopRequest("s-" + kind, "d-test", kind, "panel", "198.18.0.5:5900", viewOnly, credentials, 1280,
+                720,
                 120, device::open);
     }
 

@@ -70,8 +70,7 @@ class EmbeddedRdpConverterTest {
             RfbViewConverter view = new RfbViewConverter();
             EmbeddedRdpConverter converter = new EmbeddedRdpConverter(view, settings());
             assertThat(converter.unavailableReason()).isNull();
-            DesktopSession session = converter.open(request(target.rdpPort,
-                    new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null)));
+            DesktopSession session = converter.open(inControl(target));
             Running running = Running.start(session);
 
             await("the target's colour in the private Xvnc", () -> view.latest.get() != null
@@ -134,8 +133,7 @@ class EmbeddedRdpConverterTest {
                     "read line; printf '%s' \"$line\" > '" + typed + "'; exec cat");
             RfbViewConverter view = new RfbViewConverter();
             EmbeddedRdpConverter converter = new EmbeddedRdpConverter(view, settings());
-            DesktopSession session = converter.open(request(target.rdpPort,
-                    new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null)));
+            DesktopSession session = converter.open(inControl(target));
             Running running = Running.start(session);
             await("the xterm on the RDP screen", () -> view.latest.get() != null
                     && view.latest.get().pixel(100, 40) == COLOUR);
@@ -176,8 +174,7 @@ class EmbeddedRdpConverterTest {
                     "read line; printf '%s' \"$line\" > '" + typed + "'; exec cat");
             EmbeddedRdpConverter converter = new EmbeddedRdpConverter(
                     new EmbeddedVncConverter(VncSettings.defaults()), settings());
-            DesktopSession session = converter.open(request(target.rdpPort,
-                    new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null)));
+            DesktopSession session = converter.open(inControl(target));
             PictureSink picture = new PictureSink(i -> browser.execute(() -> session.receive(i)));
             CompletableFuture<DesktopEnd> running = new CompletableFuture<>();
             Thread thread = new Thread(() -> running.complete(session.run(picture)), "test-session");
@@ -242,8 +239,7 @@ class EmbeddedRdpConverterTest {
         RdpTarget.assumeInstalled();
         try (RdpTarget target = RdpTarget.start(dir, WIDTH, HEIGHT, "#3366cc")) {
             RfbViewConverter view = new RfbViewConverter();
-            DesktopSession session = new EmbeddedRdpConverter(view, settings()).open(request(target.rdpPort,
-                    new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null)));
+            DesktopSession session = new EmbeddedRdpConverter(view, settings()).open(inControl(target));
             Running running = Running.start(session);
             await("the target's colour", () -> view.latest.get() != null
                     && view.latest.get().pixel(WIDTH / 2, HEIGHT / 2) == COLOUR);
@@ -268,8 +264,7 @@ class EmbeddedRdpConverterTest {
             // whichever step the close lands in (Xvnc starting, xfreerdp connecting, the view running), the end is
             // the close's and everything is released
             for (int i = 0; i < 3; i++) {
-                DesktopSession session = converter.open(request(target.rdpPort,
-                        new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null)));
+                DesktopSession session = converter.open(inControl(target));
                 Running running = Running.start(session);
                 if (i > 0) {
                     await("some progress", () -> !sessionProcesses().isEmpty());
@@ -304,21 +299,67 @@ class EmbeddedRdpConverterTest {
     }
 
     @Test
-    void aViewerWithoutStoredCredentialsGetsAClearEnd() throws Exception {
+    void aViewerWithNobodyInControlLogsNobodyOn() throws Exception {
         RdpTarget.assumeInstalled();
-        DesktopRequest viewOnly = new DesktopRequest("s-view", "rdp", "hmi-pc", "198.18.0.9:3389", true,
-                new DesktopCredentials(null, "x", null), WIDTH, HEIGHT, 96, failingOpener());
+        DesktopRequest viewOnly = viewer("s-view", "d-test", failingOpener());
         DesktopEnd end = new EmbeddedRdpConverter(new RfbViewConverter(), settings()).open(viewOnly).run(s -> { });
-        assertThat(end.status()).isEqualTo(GuacamoleStatus.CLIENT_UNAUTHORIZED);
-        assertThat(end.message()).isEqualTo("the RDP user name for hmi-pc is not stored: a manager of the device"
-                + " sets it on the service's desktop credentials page");
+        assertThat(end.status()).isEqualTo(GuacamoleStatus.UPSTREAM_NOT_FOUND);
+        assertThat(end.message()).isEqualTo("nobody is using hmi-pc now: with view rights you watch the RDP session of"
+                + " a user in control, and none is open (watching logs nobody on)");
+        assertNothingLeft();
+    }
+
+    @Test
+    void aViewerWatchesTheSessionOfTheUserInControl() throws Exception {
+        RdpTarget.assumeInstalled();
+        try (RdpTarget target = RdpTarget.start(dir, WIDTH, HEIGHT, "#3366cc")) {
+            RfbViewConverter view = new RfbViewConverter();
+            EmbeddedRdpConverter converter = new EmbeddedRdpConverter(view, settings());
+            DesktopSession control = converter.open(inControl(target));
+            Running controlling = Running.start(control);
+            await("the target's colour for the user in control", () -> view.latest.get() != null
+                    && view.latest.get().pixel(WIDTH / 2, HEIGHT / 2) == COLOUR);
+            RfbViewConverter.View controlView = view.latest.get();
+            List<ProcessHandle> before = sessionProcesses();
+
+            // another device's viewer finds nothing to watch; this device's viewer joins the private screen
+            assertThat(converter.open(viewer("s-other", "d-other", failingOpener())).run(s -> { }).status())
+                    .isEqualTo(GuacamoleStatus.UPSTREAM_NOT_FOUND);
+            DesktopSession watching = converter.open(viewer("s-watch", "d-test", failingOpener()));
+            Running watcher = Running.start(watching);
+            await("the target's colour for the viewer", () -> view.latest.get() != controlView
+                    && view.latest.get().pixel(WIDTH / 2, HEIGHT / 2) == COLOUR);
+            assertThat(view.lastRequest.get().viewOnly()).as("the viewer's VNC session is view-only").isTrue();
+            assertThat(view.lastRequest.get().sessionId()).isEqualTo("s-watch");
+            assertThat(sessionProcesses()).as("no second logon: the same xfreerdp and Xvnc")
+                    .containsExactlyInAnyOrderElementsOf(before);
+
+            // the user in control leaves: the viewer's session ends with a sentence
+            control.close(DesktopEnd.closedByUser());
+            assertThat(controlling.end()).isEqualTo(DesktopEnd.closedByUser());
+            DesktopEnd watched = watcher.end();
+            assertThat(watched.status()).isEqualTo(GuacamoleStatus.SESSION_CLOSED);
+            assertThat(watched.message()).isEqualTo("the RDP session you were watching ended (its user left or was "
+                    + "disconnected)");
+            assertNothingLeft();
+        }
+    }
+
+    /** A user in control, with the target's stored credentials. */
+    private static DesktopRequest inControl(RdpTarget target) {
+        return request(target.rdpPort, new DesktopCredentials("someone", RdpTarget.VNC_PASSWORD, null));
+    }
+
+    private static DesktopRequest viewer(String sessionId, String deviceId, TunnelStreamOpener opener) {
+        return new DesktopRequest(sessionId, deviceId, "rdp", "hmi-pc", "198.18.0.9:3389", true,
+                DesktopCredentials.NONE, WIDTH, HEIGHT, 96, opener);
     }
 
     @Test
     void anUnreachableServiceEndsWithTheTunnelsMessage() throws Exception {
         RdpTarget.assumeInstalled();
         DesktopSession session = new EmbeddedRdpConverter(new RfbViewConverter(), settings())
-                .open(new DesktopRequest("s-unreachable", "rdp", "hmi-pc", "198.18.0.9:3389", false,
+                .open(new DesktopRequest("s-unreachable", "d-test", "rdp", "hmi-pc", "198.18.0.9:3389", false,
                         new DesktopCredentials("someone", "secret", null), WIDTH, HEIGHT, 96, failingOpener()));
         DesktopEnd end = session.run(s -> { });
         assertThat(end).isEqualTo(new DesktopEnd(GuacamoleStatus.UPSTREAM_UNAVAILABLE,
@@ -412,7 +453,8 @@ class EmbeddedRdpConverterTest {
 
     private static DesktopRequest request(int rdpPort, DesktopCredentials credentials) {
         TunnelStreamOpener opener = () -> SocketTunnelStream.connectLoopback(rdpPort);
-        return new DesktopRequest("s-" + rdpPort, "rdp", "hmi-pc", "198.18.0.9:3389", false, credentials, WIDTH,
+        return new DesktopRequest("s-" + rdpPort, "d-test", "rdp", "hmi-pc", "198.18.0.9:3389", false, credentials,
+                WIDTH,
                 HEIGHT, 96, opener);
     }
 

@@ -337,7 +337,8 @@ class DesktopStreamsRelayTest extends PortalTestSupport {
                 }
             });
             AgentService service = new AgentService("screen", "vnc", "127.0.0.1", port);
-            DesktopSession session = vnc.open(new DesktopRequest(UUID.randomUUID().toString(), "vnc", "screen",
+            DesktopSession session = vnc.open(new DesktopRequest(UUID.randomUUID().toString(), "d-test", "vnc",
+                    "screen",
                     "127.0.0.1:" + port, true, DesktopCredentials.NONE, 320, 240, 96,
                     desktopStreams.opener(admin, deviceId, service, DesktopMode.VIEW_ONLY, opened::add)));
             StringBuffer browser = new StringBuffer();

@@ -64,7 +64,7 @@ class VncDesktopSessionTest {
     }
 
     private DesktopRequest request(boolean viewOnly, String password, TunnelStreamOpener opener) {
-        return new DesktopRequest(sessionId, "vnc", "panel", "198.18.0.2:5900", viewOnly,
+        return new DesktopRequest(sessionId, "d-test", "vnc", "panel", "198.18.0.2:5900", viewOnly,
                 password == null ? DesktopCredentials.NONE : new DesktopCredentials(null, password, null), 1024, 768,
                 96, opener);
     }
@@ -612,7 +612,7 @@ class VncDesktopSessionTest {
     void anyKindIsAccepted() throws Exception {
         server = new FakeVncServer(16, 16, "xvnc-pw");
         server.update().fill(0, 0, 16, 16, 0x00AA00).push();
-        DesktopRequest rdp = new DesktopRequest(sessionId, "rdp", "windows", "198.18.0.3:3389", false,
+        DesktopRequest rdp = new DesktopRequest(sessionId, "d-test", "rdp", "windows", "198.18.0.3:3389", false,
                 new DesktopCredentials("operator", "xvnc-pw", null), 1280, 800, 96, server.opener());
         EmbeddedVncConverter converter = new EmbeddedVncConverter(LOSSLESS);
         assertThat(converter.name()).isEqualTo("embedded-vnc");

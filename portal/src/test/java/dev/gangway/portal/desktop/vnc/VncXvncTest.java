@@ -65,7 +65,8 @@ class VncXvncTest {
     }
 
     private void start(XvncServer server, String password) {
-        DesktopRequest request = new DesktopRequest(sessionId, "vnc", "panel", "127.0.0.1:" + server.port, false,
+        DesktopRequest request = new DesktopRequest(sessionId, "d-test", "vnc", "panel", "127.0.0.1:" + server.port,
+                false,
                 password == null ? DesktopCredentials.NONE : new DesktopCredentials(null, password, null), 1024, 768,
                 96, opener(server));
         session = new EmbeddedVncConverter(VncSettings.defaults().losslessOnly()).open(request);
