@@ -1,6 +1,5 @@
 package dev.gangway.portal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -55,7 +54,7 @@ public final class PostgresDatabase implements ExecutionCondition {
             return ConditionEvaluationResult.enabled("PostgreSQL answers at 127.0.0.1:5432");
         } catch (SQLException e) {
             String message = unavailable(e);
-            if (inCi()) {
+            if (MachineTools.inCi()) {
                 throw new IllegalStateException(message + " (CI=true: not skipped)", e);
             }
             return ConditionEvaluationResult.disabled(message);
@@ -75,11 +74,7 @@ public final class PostgresDatabase implements ExecutionCondition {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("create database " + database);
         } catch (SQLException e) {
-            String message = unavailable(e);
-            if (inCi()) {
-                throw new IllegalStateException(message + " (CI=true: not skipped)", e);
-            }
-            assumeTrue(false, message);
+            MachineTools.require(false, unavailable(e));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(database), "drop-" + database));
     }
@@ -104,10 +99,6 @@ public final class PostgresDatabase implements ExecutionCondition {
     private static String unavailable(SQLException e) {
         return "PostgreSQL is not available at 127.0.0.1:5432 as " + ROLE + " (" + e.getMessage()
                 + "): run script/test, or start the cluster and create the role as it does (docs/testing.md)";
-    }
-
-    private static boolean inCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     private static String password() {

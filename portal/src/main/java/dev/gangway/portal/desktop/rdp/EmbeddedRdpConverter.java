@@ -50,10 +50,11 @@ public class EmbeddedRdpConverter implements DesktopConverter {
     public EmbeddedRdpConverter(DesktopConverter vnc, RdpSettings settings) {
         this.vnc = Objects.requireNonNull(vnc, "vnc");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sandbox = settings.sandbox() == RdpSettings.Sandbox.OFF ? null
+        // probed once, at start, and only where there is an xfreerdp to confine
+        boolean xfreerdp = Files.isExecutable(settings.xfreerdp());
+        this.sandbox = settings.sandbox() == RdpSettings.Sandbox.OFF || !xfreerdp ? null
                 : FreeRdpSandbox.probe(settings.bwrap()).orElse(null);
-        if (sandbox == null && settings.sandbox() == RdpSettings.Sandbox.AUTO
-                && Files.isExecutable(settings.xfreerdp())) {
+        if (sandbox == null && settings.sandbox() == RdpSettings.Sandbox.AUTO && xfreerdp) {
             log.warn("xfreerdp runs without a sandbox: install bubblewrap (and allow user namespaces) to confine it");
         }
         sweepLeftovers(settings.workDirectory());

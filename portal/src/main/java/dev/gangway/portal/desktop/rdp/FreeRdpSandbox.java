@@ -1,6 +1,7 @@
 package dev.gangway.portal.desktop.rdp;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,8 +58,7 @@ final class FreeRdpSandbox {
                 log.warn("bubblewrap at {} did not run 'true' within 10 s: xfreerdp runs without a sandbox", bwrap);
                 return Optional.empty();
             }
-            String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .strip();
+            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (probe.exitValue() != 0) {
                 log.warn("bubblewrap at {} cannot make its sandbox here (exit {}: {}): xfreerdp runs without one",
                         bwrap, probe.exitValue(), output);

@@ -29,16 +29,23 @@ final class LoopbackPeer {
     }
 
     /**
-     * Whether the process {@code pid} holds the client end of {@code accepted}.
+     * Whether the process {@code pid} or one of its descendants (xfreerdp inside bwrap) holds the client end of
+     * {@code accepted}.
      *
-     * @return false when it does not, or when the client's socket cannot be found
+     * @return false when none does, or when the client's socket cannot be found
      */
-    static boolean ownedBy(Socket accepted, long pid) {
+    static boolean ownedByTree(Socket accepted, long pid) {
         Optional<String> inode = clientInode(accepted.getPort(), accepted.getLocalPort());
         if (inode.isEmpty()) {
             return false;
         }
-        String link = "socket:[" + inode.get() + "]";
+        return holds(pid, inode.get()) || ProcessHandle.of(pid)
+                .map(p -> p.descendants().anyMatch(d -> holds(d.pid(), inode.get()))).orElse(false);
+    }
+
+    /** Whether one of the open file descriptors of {@code pid} is the socket {@code inode}. */
+    private static boolean holds(long pid, String inode) {
+        String link = "socket:[" + inode + "]";
         try (Stream<Path> fds = Files.list(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
             return fds.anyMatch(fd -> {
                 try {
@@ -50,15 +57,6 @@ final class LoopbackPeer {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Whether the process {@code pid} or one of its descendants holds the client end of {@code accepted}. */
-    static boolean ownedByTree(Socket accepted, long pid) {
-        if (ownedBy(accepted, pid)) {
-            return true;
-        }
-        return ProcessHandle.of(pid).map(p -> p.descendants().anyMatch(d -> ownedBy(accepted, d.pid())))
-                .orElse(false);
     }
 
     /** The inode of the socket whose local port is {@code clientPort} and remote port {@code serverPort}. */

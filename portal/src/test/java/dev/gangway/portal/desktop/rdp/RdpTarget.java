@@ -1,5 +1,6 @@
 package dev.gangway.portal.desktop.rdp;
 
+import dev.gangway.portal.MachineTools;
 import dev.gangway.portal.desktop.rfb.VncAuthentication;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -41,36 +41,10 @@ final class RdpTarget implements AutoCloseable {
 
     /** Skips without the tools (fails under CI=true, whose script/test installs them). */
     static void assumeInstalled(String... more) {
-        List<String> missing = new ArrayList<>();
-        for (String tool : List.of("Xvnc", "xfreerdp", "xrdp", "xsetroot")) {
-            if (which(tool).isEmpty()) {
-                missing.add(tool);
-            }
-        }
-        for (String tool : more) {
-            if (which(tool).isEmpty()) {
-                missing.add(tool);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "not installed: " + String.join(", ", missing)
-                + " (apt-get install tigervnc-standalone-server freerdp2-x11 xrdp x11-xserver-utils xterm)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " (CI=true: not skipped)");
-        }
-        Assumptions.assumeTrue(false, message);
-    }
-
-    static Optional<Path> which(String tool) {
-        for (String d : (System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin").split(":")) {
-            Path p = Path.of(d, tool);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        List<String> tools = new ArrayList<>(List.of("Xvnc", "xfreerdp", "xrdp", "xsetroot"));
+        tools.addAll(List.of(more));
+        MachineTools.requireInstalled(tools,
+                "apt-get install tigervnc-standalone-server freerdp2-x11 xrdp x11-xserver-utils xterm");
     }
 
     /** Starts the target Xvnc ({@code width × height}, background {@code colour}) and xrdp in front of it. */
@@ -82,7 +56,7 @@ final class RdpTarget implements AutoCloseable {
         try {
             Path password = PrivateXvnc.writePrivate(dir.resolve("target.passwd"),
                     VncAuthentication.passwordFile(VNC_PASSWORD));
-            target.spawn("target-xvnc", which("Xvnc").orElseThrow().toString(), ":" + display,
+            target.spawn("target-xvnc", MachineTools.which("Xvnc").orElseThrow().toString(), ":" + display,
                     "-geometry", width + "x" + height, "-depth", "24", "-rfbport", Integer.toString(vncPort),
                     "-interface", "127.0.0.1", "-nolisten", "tcp", "-SecurityTypes", "VncAuth",
                     "-rfbauth", password.toString(), "-UseBlacklist=0", "-AlwaysShared");
@@ -93,7 +67,7 @@ final class RdpTarget implements AutoCloseable {
             Files.writeString(ini, xrdpIni(dir, rdpPort, "autorun=vnc",
                     "\n[vnc]\nname=vnc\nlib=libvnc.so\nusername=na\npassword=ask\nip=127.0.0.1\nport=" + vncPort
                             + "\n"));
-            target.spawn("xrdp", which("xrdp").orElseThrow().toString(), "-n", "-c", ini.toString());
+            target.spawn("xrdp", MachineTools.which("xrdp").orElseThrow().toString(), "-n", "-c", ini.toString());
             awaitListening(rdpPort, "xrdp");
             return target;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -115,11 +89,11 @@ final class RdpTarget implements AutoCloseable {
             Files.writeString(sesman, Files.readString(Path.of("/etc/xrdp/sesman.ini"))
                     .replaceAll("(?m)^LogFile=.*$", "LogFile=" + dir.resolve("sesman-file.log"))
                     .replaceAll("(?m)^EnableSyslog=.*$", "EnableSyslog=false"));
-            target.spawn("sesman", which("xrdp-sesman").orElseThrow().toString(), "-n", "-c", sesman.toString());
+            target.spawn("sesman", MachineTools.which("xrdp-sesman").orElseThrow().toString(), "-n", "-c", sesman.toString());
             awaitListening(3350, "xrdp-sesman");
             Path ini = dir.resolve("xrdp.ini");
             Files.writeString(ini, xrdpIni(dir, target.rdpPort, "autorun=Xorg", ""));
-            target.spawn("xrdp", which("xrdp").orElseThrow().toString(), "-n", "-c", ini.toString());
+            target.spawn("xrdp", MachineTools.which("xrdp").orElseThrow().toString(), "-n", "-c", ini.toString());
             awaitListening(target.rdpPort, "xrdp");
             return target;
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.gangway.portal.desktop.rfb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gangway.portal.MachineTools;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -269,7 +270,7 @@ class RfbXvncTest {
     @Test
     void passwordFileMatchesVncpasswd() throws Exception {
         XvncServer.assumeInstalled("vncpasswd");
-        Path vncpasswd = XvncServer.which("vncpasswd").orElseThrow();
+        Path vncpasswd = MachineTools.which("vncpasswd").orElseThrow();
         Process p = new ProcessBuilder(vncpasswd.toString(), "-f").start();
         p.getOutputStream().write("s3cret!x\n".getBytes(StandardCharsets.US_ASCII));
         p.getOutputStream().close();

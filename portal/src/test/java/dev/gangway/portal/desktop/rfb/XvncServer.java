@@ -1,5 +1,6 @@
 package dev.gangway.portal.desktop.rfb;
 
+import dev.gangway.portal.MachineTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -15,12 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real TigerVNC Xvnc on loopback for the client's integration tests, with X clients started on its display and the
@@ -46,34 +45,9 @@ public final class XvncServer implements AutoCloseable {
 
     /** Skips the test without Xvnc (or the given tools), except in CI (CI=true), where it fails instead. */
     public static void assumeInstalled(String... tools) {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(XVNC)) {
-            missing.add(XVNC.toString());
-        }
-        for (String tool : tools) {
-            if (which(tool).isEmpty()) {
-                missing.add(tool);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "not installed: " + String.join(", ", missing)
-                + " (apt-get install tigervnc-standalone-server tigervnc-tools xterm x11-apps)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " (CI=true: not skipped)");
-        }
-        Assumptions.assumeTrue(false, message);
-    }
-
-    public static Optional<Path> which(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(d, tool);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        List<String> all = new ArrayList<>(List.of(XVNC.toString()));
+        all.addAll(List.of(tools));
+        MachineTools.requireInstalled(all, "apt-get install tigervnc-standalone-server tigervnc-tools xterm x11-apps");
     }
 
     /** Starts Xvnc with a {@code width × height × 24} screen on a free display and loopback port. */

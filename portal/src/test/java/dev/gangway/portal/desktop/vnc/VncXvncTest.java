@@ -79,6 +79,16 @@ class VncXvncTest {
         session.receive(new GuacamoleInstruction(opcode, Arrays.stream(args).map(String::valueOf).toList()));
     }
 
+    /** Starts a blue xterm running {@code script} at the top left, connects, and waits until the browser shows it. */
+    private void showXterm(XvncServer server, String script) throws Exception {
+        server.startClient("xterm", "-geometry", "30x8+0+0", "-bg", "#3366cc", "-e", "sh", "-c", script);
+        start(server, null);
+        await("the xterm in the browser", () -> {
+            int[] screen = browser.screen();
+            return screen != null && screen[40 * 320 + 150] == COLOUR;
+        });
+    }
+
     private static int[] xwdRoot(XvncServer server) {
         try {
             return server.xwdRoot();
@@ -192,13 +202,7 @@ class VncXvncTest {
         XvncServer.assumeInstalled("xterm", "xwd");
         Path typed = dir.resolve("typed.txt");
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "None")) {
-            server.startClient("xterm", "-geometry", "30x8+0+0", "-bg", "#3366cc", "-e", "sh", "-c",
-                    "read line; printf '%s' \"$line\" > '" + typed + "'; exec cat");
-            start(server, null);
-            await("the xterm in the browser", () -> {
-                int[] screen = browser.screen();
-                return screen != null && screen[40 * 320 + 150] == COLOUR;
-            });
+            showXterm(server, "read line; printf '%s' \"$line\" > '" + typed + "'; exec cat");
             receive("mouse", 150, 40, 0);
             // Guacamole sends the keysym of the character typed; Xvnc adds Shift itself where the keymap needs it
             type("Hello, VNC");
@@ -211,13 +215,7 @@ class VncXvncTest {
         XvncServer.assumeInstalled("xterm", "xwd");
         Path pasted = dir.resolve("pasted.txt");
         try (XvncServer server = XvncServer.start(dir, 320, 240, "-SecurityTypes", "None")) {
-            server.startClient("xterm", "-geometry", "30x8+0+0", "-bg", "#3366cc", "-e", "sh", "-c",
-                    "echo clipboardword; stty -icanon; head -c 16 > '" + pasted + "'; exec cat");
-            start(server, null);
-            await("the xterm in the browser", () -> {
-                int[] screen = browser.screen();
-                return screen != null && screen[40 * 320 + 150] == COLOUR;
-            });
+            showXterm(server, "echo clipboardword; stty -icanon; head -c 16 > '" + pasted + "'; exec cat");
 
             // the browser's clipboard to the server: Xvnc owns the selection; a middle click pastes it
             receive("clipboard", 1, "text/plain");
