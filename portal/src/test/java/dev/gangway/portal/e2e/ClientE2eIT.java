@@ -342,9 +342,10 @@ class ClientE2eIT extends SiteTestSupport {
         String deviceId = commission(portal, deviceName);
         String offlineName = "Paint shop " + suffix;
         portal.addDevice(admin, offlineName);
-        String offlineId = deviceIdOf(portal, offlineName);
+        String offlineId = portal.deviceIdOf(admin, offlineName);
 
-        String pool = create("/admin/pools", "#pool-name", "#create-pool", "Line " + suffix, "#pool-list tr.pool");
+        String pool = portal.createListed(admin, "/admin/pools", "#pool-name", "#create-pool",
+                "Line " + suffix, "#pool-list tr.pool");
         for (String id : List.of(deviceId, offlineId)) {
             admin.navigate(portal.baseUrl() + "/admin/pools/" + pool);
             admin.locator("#add-device").selectOption(id);
@@ -352,18 +353,18 @@ class ClientE2eIT extends SiteTestSupport {
         }
         PlaywrightAssertions.assertThat(admin.locator("tr.pool-device")).hasCount(2);
 
-        String engineers = create("/admin/groups", "#group-name", "#create-group", "Engineers " + suffix,
-                "#group-list tr.group");
-        String viewers = create("/admin/groups", "#group-name", "#create-group", "Viewers " + suffix,
-                "#group-list tr.group");
+        String engineers = portal.createListed(admin, "/admin/groups", "#group-name", "#create-group",
+                "Engineers " + suffix, "#group-list tr.group");
+        String viewers = portal.createListed(admin, "/admin/groups", "#group-name", "#create-group",
+                "Viewers " + suffix, "#group-list tr.group");
         setRight(engineers, pool, RIGHT, true);
         setRight(viewers, pool, "VIEW_STATUS", true);
 
         String password = "Client-passw0rd-" + suffix;
         String engineer = "engineer-" + suffix;
         String viewer = "viewer-" + suffix;
-        addUser(engineer, password, engineers);
-        addUser(viewer, password, viewers);
+        portal.addUser(admin, chromium, engineer, password, engineers);
+        portal.addUser(admin, chromium, viewer, password, viewers);
         site = new Site(deviceId, deviceName, offlineName, pool, engineers, viewers, engineer, viewer, password,
                 sshKey);
         return site;
@@ -388,32 +389,6 @@ class ClientE2eIT extends SiteTestSupport {
         return registeredAs.group(2);
     }
 
-    /** Creates a user, puts them in {@code groupId} and sets their password through the invitation link. */
-    private void addUser(String username, String password, String groupId) {
-        String base = "http://localhost:" + portalPort;
-        admin.navigate(base + "/admin/users/new");
-        admin.locator("#username").fill(username);
-        admin.locator("#email").fill(username + "@example.test");
-        admin.locator("#create-user").click();
-        admin.waitForURL(Pattern.compile(".*/admin/users/[0-9a-f-]{36}$"));
-        String userId = lastPathSegment(admin.url());
-        String inviteLink = admin.locator("#invite-link").textContent().strip();
-
-        admin.navigate(base + "/admin/groups/" + groupId);
-        admin.locator("#add-member-user").selectOption(userId);
-        admin.locator("#add-member").click();
-        PlaywrightAssertions.assertThat(admin.locator("tr.member")).containsText(username);
-
-        try (BrowserContext own = chromium.newContext()) {
-            Page page = own.newPage();
-            page.navigate(inviteLink);
-            page.locator("#new-password").fill(password);
-            page.locator("#repeat-password").fill(password);
-            page.locator("#set-password").click();
-            page.waitForURL(Pattern.compile(".*/login\\?password-set.*"));
-        }
-    }
-
     /** Checks or clears one right of a group on a pool in the rights matrix and saves it. */
     private void setRight(String groupId, String poolId, String right, boolean held) {
         String base = "http://localhost:" + portalPort;
@@ -427,27 +402,6 @@ class ClientE2eIT extends SiteTestSupport {
         } else {
             PlaywrightAssertions.assertThat(box).not().isChecked();
         }
-    }
-
-    /** Creates a group or pool on its list page and returns its id from the link in the new row. */
-    private String create(String listPath, String nameField, String button, String name, String rows) {
-        String base = "http://localhost:" + portalPort;
-        admin.navigate(base + listPath);
-        admin.locator(nameField).fill(name);
-        admin.locator(button).click();
-        admin.navigate(base + listPath);
-        Locator row = admin.locator(rows).filter(new Locator.FilterOptions().setHasText(name));
-        PlaywrightAssertions.assertThat(row).hasCount(1);
-        String href = row.locator("a").first().getAttribute("href");
-        assertThat(href).as("link to the new " + listPath).matches(".*/[0-9a-f-]{36}$");
-        return lastPathSegment(href);
-    }
-
-    private String deviceIdOf(PortalUi portal, String name) {
-        admin.navigate(portal.baseUrl() + "/devices");
-        String id = PortalUi.deviceRow(admin, name).getAttribute("data-device-id");
-        assertThat(id).as("device id of " + name).isNotBlank();
-        return id;
     }
 
     /** The connection report's CSV export (as the administrator) rows of kind {@code forward} of one user. */
@@ -521,10 +475,6 @@ class ClientE2eIT extends SiteTestSupport {
     private static int port(String hostAndPort) {
         assertThat(hostAndPort).as("host:port").matches(".+:\\d+");
         return Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
-    }
-
-    private static String lastPathSegment(String url) {
-        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     /** RFC 4180 CSV, enough for the report's export: quoted fields, doubled quotes, CRLF or LF. */

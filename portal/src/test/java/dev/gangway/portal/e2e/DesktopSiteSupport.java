@@ -257,13 +257,14 @@ abstract class DesktopSiteSupport extends SiteTestSupport {
         Page admin = site.admin();
         String base = portal().baseUrl();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String pool = create("/admin/pools", "#pool-name", "#create-pool", "Panels " + suffix, "#pool-list tr.pool");
+        String pool = portal().createListed(admin, "/admin/pools", "#pool-name", "#create-pool",
+                "Panels " + suffix, "#pool-list tr.pool");
         admin.navigate(base + "/admin/pools/" + pool);
         admin.locator("#add-device").selectOption(site.deviceId());
         admin.locator("#add-device-button").click();
         PlaywrightAssertions.assertThat(admin.locator("tr.pool-device")).hasCount(1);
-        String group = create("/admin/groups", "#group-name", "#create-group", "Watchers " + suffix,
-                "#group-list tr.group");
+        String group = portal().createListed(admin, "/admin/groups", "#group-name", "#create-group",
+                "Watchers " + suffix, "#group-list tr.group");
         Locator box = admin.locator("input[name=grant][value=\"" + group + ":" + pool + ":" + right + "\"]");
         admin.navigate(base + "/admin/rights");
         box.check();
@@ -272,43 +273,8 @@ abstract class DesktopSiteSupport extends SiteTestSupport {
         PlaywrightAssertions.assertThat(box).isChecked();
 
         String username = "watcher-" + suffix;
-        admin.navigate(base + "/admin/users/new");
-        admin.locator("#username").fill(username);
-        admin.locator("#email").fill(username + "@example.test");
-        admin.locator("#create-user").click();
-        admin.waitForURL(Pattern.compile(".*/admin/users/[0-9a-f-]{36}$"));
-        String userId = lastPathSegment(admin.url());
-        String inviteLink = admin.locator("#invite-link").textContent().strip();
-        admin.navigate(base + "/admin/groups/" + group);
-        admin.locator("#add-member-user").selectOption(userId);
-        admin.locator("#add-member").click();
-        PlaywrightAssertions.assertThat(admin.locator("tr.member")).containsText(username);
-        try (BrowserContext own = chromium.newContext()) {
-            Page page = own.newPage();
-            page.navigate(inviteLink);
-            page.locator("#new-password").fill(password);
-            page.locator("#repeat-password").fill(password);
-            page.locator("#set-password").click();
-            page.waitForURL(Pattern.compile(".*/login\\?password-set.*"));
-        }
+        portal().addUser(admin, chromium, username, password, group);
         return username;
     }
 
-    private String create(String listPath, String nameField, String button, String name, String rows) {
-        Page admin = site.admin();
-        String base = portal().baseUrl();
-        admin.navigate(base + listPath);
-        admin.locator(nameField).fill(name);
-        admin.locator(button).click();
-        admin.navigate(base + listPath);
-        Locator row = admin.locator(rows).filter(new Locator.FilterOptions().setHasText(name));
-        PlaywrightAssertions.assertThat(row).hasCount(1);
-        String href = row.locator("a").first().getAttribute("href");
-        assertThat(href).as("link to the new " + listPath).matches(".*/[0-9a-f-]{36}$");
-        return lastPathSegment(href);
-    }
-
-    private static String lastPathSegment(String url) {
-        return url.substring(url.lastIndexOf('/') + 1);
-    }
 }

@@ -79,13 +79,13 @@ class GangwayAccountsE2eIT extends SiteTestSupport {
             // two machines: the one the technician will service, and one they must never reach
             granted = commission(portal, admin, "Press line " + suffix);
             other = portal.addDevice(admin, "Paint shop " + suffix).name();
-            String otherId = deviceIdOf(portal, admin, other);
+            String otherId = portal.deviceIdOf(admin, other);
 
-            String group = create(portal, admin, "/admin/groups", "#group-name", "#create-group",
+            String group = portal.createListed(admin, "/admin/groups", "#group-name", "#create-group",
                     "Service team " + suffix, "#group-list tr.group");
-            String pool = create(portal, admin, "/admin/pools", "#pool-name", "#create-pool",
+            String pool = portal.createListed(admin, "/admin/pools", "#pool-name", "#create-pool",
                     "Line " + suffix, "#pool-list tr.pool");
-            String grantedId = deviceIdOf(portal, admin, granted);
+            String grantedId = portal.deviceIdOf(admin, granted);
 
             admin.navigate(portal.baseUrl() + "/admin/pools/" + pool);
             admin.locator("#add-device").selectOption(grantedId);
@@ -100,7 +100,7 @@ class GangwayAccountsE2eIT extends SiteTestSupport {
             admin.locator("#require-two-factor").check();
             admin.locator("#create-user").click();
             admin.waitForURL(Pattern.compile(".*/admin/users/[0-9a-f-]{36}$"));
-            String techId = lastPathSegment(admin.url());
+            String techId = PortalUi.lastPathSegment(admin.url());
             inviteLink = admin.locator("#invite-link").textContent().strip();
             assertThat(inviteLink).contains("/password/set?token=");
             assertThat(mail.waitForIncomingEmail(WAIT.toMillis(), 1)).as("invitation mail arrived").isTrue();
@@ -211,31 +211,6 @@ class GangwayAccountsE2eIT extends SiteTestSupport {
                 .hasAttribute("data-status", "online");
         assertThat(agent.isAlive()).isTrue();
         return name;
-    }
-
-    private static String deviceIdOf(PortalUi portal, Page page, String name) {
-        page.navigate(portal.baseUrl() + "/devices");
-        String id = PortalUi.deviceRow(page, name).getAttribute("data-device-id");
-        assertThat(id).as("device id of " + name).isNotBlank();
-        return id;
-    }
-
-    /** Creates a group or pool on its list page and returns its id from the link in the new row. */
-    private static String create(PortalUi portal, Page page, String listPath, String nameField, String button,
-            String name, String rows) {
-        page.navigate(portal.baseUrl() + listPath);
-        page.locator(nameField).fill(name);
-        page.locator(button).click();
-        page.navigate(portal.baseUrl() + listPath);
-        Locator row = page.locator(rows).filter(new Locator.FilterOptions().setHasText(name));
-        PlaywrightAssertions.assertThat(row).hasCount(1);
-        String href = row.locator("a").first().getAttribute("href");
-        assertThat(href).as("link to the new " + listPath).matches(".*/[0-9a-f-]{36}$");
-        return lastPathSegment(href);
-    }
-
-    private static String lastPathSegment(String url) {
-        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     /** Exact byte count of a report cell: the title attribute holds it, else the text's digits. */
