@@ -190,13 +190,9 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
 
     @Test
     void aUserWithoutADesktopRightIsRefused() throws Exception {
-        RightsTestData rights = new RightsTestData(jdbc);
-        String pool = rights.pool(admin.accountId(), "p");
-        rights.poolDevice(pool, deviceId);
-        PortalUser viewer = member(rights, pool, Right.VIEW_STATUS);
+        PortalUser viewer = memberWith(Right.VIEW_STATUS);
 
-        TestBrowser.Tab tab = new TestBrowser(port).signIn(admin.accountName(), viewer.username(), "Member-pw-1")
-                .open(query(deviceId, "panel"));
+        TestBrowser.Tab tab = openPanelAs(viewer);
         assertThat(tab.next()).startsWith("0.,36.");
         assertThat(tab.next()).startsWith("5.error,").contains("Remote desktop: view only").endsWith(",3.771;");
         assertThat(tab.closeStatus()).isEqualTo("1008 771");
@@ -205,13 +201,9 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
 
     @Test
     void aViewOnlyUserGetsAViewOnlySession() throws Exception {
-        RightsTestData rights = new RightsTestData(jdbc);
-        String pool = rights.pool(admin.accountId(), "p");
-        rights.poolDevice(pool, deviceId);
-        PortalUser viewer = member(rights, pool, Right.DESKTOP_VIEW);
+        PortalUser viewer = memberWith(Right.DESKTOP_VIEW);
 
-        TestBrowser.Tab tab = new TestBrowser(port).signIn(admin.accountName(), viewer.username(), "Member-pw-1")
-                .open(query(deviceId, "panel"));
+        TestBrowser.Tab tab = openPanelAs(viewer);
         tab.next();
         assertThat(tab.next()).isEqualTo("4.sync,1.1;");
         assertThat(converter.last().request.viewOnly()).isTrue();
@@ -248,14 +240,10 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
 
     @Test
     void removingTheRightEndsTheSessionOnceCommitted() throws Exception {
-        RightsTestData rights = new RightsTestData(jdbc);
-        String pool = rights.pool(admin.accountId(), "p");
-        rights.poolDevice(pool, deviceId);
-        PortalUser controller = member(rights, pool, Right.DESKTOP_CONTROL);
+        PortalUser controller = memberWith(Right.DESKTOP_CONTROL);
         String group = jdbc.queryForObject("select group_id from group_member where user_id = ?", String.class,
                 controller.userId());
-        TestBrowser.Tab tab = new TestBrowser(port).signIn(admin.accountName(), controller.username(),
-                "Member-pw-1").open(query(deviceId, "panel"));
+        TestBrowser.Tab tab = openPanelAs(controller);
         tab.next();
         tab.next();
         TestBrowser.Tab admins = browser.open(query(deviceId, "panel"));
@@ -289,14 +277,10 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
 
     @Test
     void theSweepEndsAControlSessionWhoseUserKeepsOnlyTheViewRight() throws Exception {
-        RightsTestData rights = new RightsTestData(jdbc);
-        String pool = rights.pool(admin.accountId(), "p");
-        rights.poolDevice(pool, deviceId);
-        PortalUser controller = member(rights, pool, Right.DESKTOP_CONTROL);
+        PortalUser controller = memberWith(Right.DESKTOP_CONTROL);
         String group = jdbc.queryForObject("select group_id from group_member where user_id = ?", String.class,
                 controller.userId());
-        TestBrowser.Tab tab = new TestBrowser(port).signIn(admin.accountName(), controller.username(),
-                "Member-pw-1").open(query(deviceId, "panel"));
+        TestBrowser.Tab tab = openPanelAs(controller);
         tab.next();
         tab.next();
 
@@ -387,11 +371,21 @@ class DesktopTunnelWebSocketTest extends PortalTestSupport {
     }
 
     /** A member holding {@code right} on the pool, with the password {@code Member-pw-1}. */
-    private PortalUser member(RightsTestData rights, String pool, Right right) {
+    /** A user of the account whose group holds {@code right} on a pool with the device (password Member-pw-1). */
+    private PortalUser memberWith(Right right) {
+        RightsTestData rights = new RightsTestData(jdbc);
+        String pool = rights.pool(admin.accountId(), "p");
+        rights.poolDevice(pool, deviceId);
         PortalUser member = rights.userWith(admin, pool, right);
         jdbc.update("update app_user set password_hash = ? where id = ?", encoder.encode("Member-pw-1"),
                 member.userId());
         return member;
+    }
+
+    /** Signs {@code member} in, in a browser of their own, and opens the device's {@code panel} desktop. */
+    private TestBrowser.Tab openPanelAs(PortalUser member) throws Exception {
+        return new TestBrowser(port).signIn(admin.accountName(), member.username(), "Member-pw-1")
+                .open(query(deviceId, "panel"));
     }
 
     private int count(String sql, Object... args) {
